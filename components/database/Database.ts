@@ -1,0 +1,89 @@
+import * as digitalocean from "@pulumi/digitalocean";
+import * as pulumi from "@pulumi/pulumi";
+import { backendTrustedSources, connectionUri } from "./connection";
+
+export interface DatabaseArgs {
+    /** Short environment name (`dev`), used in the cluster's name, which is unique in the account. */
+    readonly environmentName: string;
+    readonly region: string;
+    /** VPC the cluster joins; the app reaches it on its private host. */
+    readonly vpcId: pulumi.Input<string>;
+    /** PostgreSQL major version, e.g. "15". */
+    readonly version: string;
+    /** Node size slug, e.g. `db-s-1vcpu-2gb`. */
+    readonly size: string;
+    /** 1 to 3 nodes: a primary plus standbys. */
+    readonly nodeCount: number;
+    /** Application database name. */
+    readonly databaseName: string;
+    /** Application user name. */
+    readonly userName: string;
+    /** IDs of the droplets allowed to connect: the backend servers only. */
+    readonly backendDropletIds: pulumi.Input<string[]>;
+    /** Tags for the cluster. Default none. */
+    readonly tags?: pulumi.Input<string>[];
+}
+
+/** Managed PostgreSQL: the cluster, the app database and user, and a firewall that admits only the backend. */
+export class Database extends pulumi.ComponentResource {
+    public readonly clusterId: pulumi.Output<string>;
+    /** `do:dbaas:…` URN, for the DigitalOcean project. */
+    public readonly clusterUrn: pulumi.Output<string>;
+    /** Host inside the VPC. */
+    public readonly privateHost: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    public readonly databaseName: pulumi.Output<string>;
+    /** `postgresql://user:password@private-host:port/db?sslmode=require` (secret). */
+    public readonly connectionUri: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("projectmeats:database:Database", name, {}, opts);
+
+        // Stateful: protected so no preview mistake can delete the data. Version changes upgrade in place.
+        const cluster = new digitalocean.DatabaseCluster(
+            `${name}-cluster`,
+            {
+                name: `projectmeats-${args.environmentName}`,
+                engine: "pg",
+                version: args.version,
+                size: args.size,
+                nodeCount: args.nodeCount,
+                region: args.region,
+                privateNetworkUuid: args.vpcId,
+                tags: args.tags,
+            },
+            { parent: this, protect: true },
+        );
+        const database = new digitalocean.DatabaseDb(
+            `${name}-db`,
+            { clusterId: cluster.id, name: args.databaseName },
+            { parent: this, protect: true },
+        );
+        const user = new digitalocean.DatabaseUser(`${name}-user`, { clusterId: cluster.id, name: args.userName }, { parent: this });
+
+        new digitalocean.DatabaseFirewall(
+            `${name}-firewall`,
+            { clusterId: cluster.id, rules: pulumi.output(args.backendDropletIds).apply(backendTrustedSources) },
+            { parent: this },
+        );
+
+        this.clusterId = cluster.id;
+        this.clusterUrn = cluster.clusterUrn;
+        this.privateHost = cluster.privateHost;
+        this.port = cluster.port;
+        this.databaseName = database.name;
+        this.connectionUri = pulumi.secret(
+            pulumi
+                .all([user.name, user.password, cluster.privateHost, cluster.port, database.name])
+                .apply(([userName, password, host, port, db]) => connectionUri({ user: userName, password, host, port, database: db })),
+        );
+        this.registerOutputs({
+            clusterId: this.clusterId,
+            clusterUrn: this.clusterUrn,
+            privateHost: this.privateHost,
+            port: this.port,
+            databaseName: this.databaseName,
+            connectionUri: this.connectionUri,
+        });
+    }
+}

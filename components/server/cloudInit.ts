@@ -1,0 +1,62 @@
+/**
+ * The droplets' cloud-init user data.
+ *
+ * A change to user data replaces the droplet (new IP, lost disk), so it holds only what never
+ * changes for the life of a droplet: packages, the deploy user and its key, and fixed files. Hostnames,
+ * proxy sites, registry credentials and releases are applied over SSH by remote commands instead, and
+ * no secret is ever put here (user data is readable by anything on the droplet via the metadata service).
+ */
+import { stringify } from "yaml";
+import { APP_ROOT, DEPLOY_USER, NGINX_DIR } from "./layout";
+
+export interface CloudInitArgs {
+    /** OpenSSH public key the release chain logs in with (`ssh-ed25519 AAAA…`). */
+    readonly deployPublicKey: string;
+}
+
+/** Docker daemon settings: bounded json-file logs so a chatty container cannot fill the disk. */
+export const DOCKER_DAEMON_CONFIG = { "log-driver": "json-file", "log-opts": { "max-size": "10m", "max-file": "5" }, "live-restore": true };
+
+/** The deploy user may test and reload nginx, nothing else, as root. */
+export const DEPLOY_SUDOERS = `${DEPLOY_USER} ALL=(root) NOPASSWD: /usr/sbin/nginx -t, /usr/sbin/nginx -s reload`;
+
+export function renderCloudInit(args: CloudInitArgs): string {
+    if (!/^ssh-(ed25519|rsa) [A-Za-z0-9+/=]+( \S+)?\n?$/.test(args.deployPublicKey)) {
+        throw new Error(`deployPublicKey must be one OpenSSH public key line, got ${JSON.stringify(args.deployPublicKey.slice(0, 40))}`);
+    }
+    const config = {
+        package_update: true,
+        packages: ["docker.io", "nginx", "curl", "ca-certificates"],
+        groups: ["docker"],
+        users: [
+            "default",
+            {
+                name: DEPLOY_USER,
+                gecos: "ProjectMeats release chain",
+                shell: "/bin/bash",
+                groups: ["docker"],
+                lock_passwd: true,
+                ssh_authorized_keys: [args.deployPublicKey.trim()],
+            },
+        ],
+        ssh_pwauth: false,
+        write_files: [
+            { path: "/etc/docker/daemon.json", permissions: "0644", content: `${JSON.stringify(DOCKER_DAEMON_CONFIG, null, 2)}\n` },
+            { path: "/etc/sudoers.d/projectmeats-deploy", permissions: "0440", content: `${DEPLOY_SUDOERS}\n` },
+            { path: "/etc/nginx/conf.d/projectmeats.conf", permissions: "0644", content: `include ${NGINX_DIR}/*.conf;\n` },
+            {
+                path: "/etc/ssh/sshd_config.d/60-projectmeats.conf",
+                permissions: "0644",
+                content: "PasswordAuthentication no\nKbdInteractiveAuthentication no\n",
+            },
+        ],
+        runcmd: [
+            ["install", "-d", "-o", DEPLOY_USER, "-g", DEPLOY_USER, "-m", "0750", APP_ROOT, `${APP_ROOT}/releases`, NGINX_DIR],
+            ["rm", "-f", "/etc/nginx/sites-enabled/default"],
+            ["systemctl", "enable", "--now", "docker", "nginx"],
+            ["systemctl", "reload", "ssh"],
+            ["systemctl", "reload", "nginx"],
+        ],
+    };
+    return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
+}

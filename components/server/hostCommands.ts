@@ -1,0 +1,84 @@
+/**
+ * Commands the app-server component runs on each droplet over SSH. Each is idempotent: running it
+ * twice with the same input leaves the host as once. Secrets arrive on stdin, never in the text.
+ */
+import type { Service } from "../../infra/config";
+import { Command, Script, and, or, privately, quiet, render, toFile } from "../shell";
+import { DEPLOY_USER, NGINX_DIR, SERVICE_PORTS, upstreamPath } from "./layout";
+
+/**
+ * Waits until cloud-init has finished (SSH answers before packages are installed). Exit code 2
+ * means "done, with recoverable errors", which must not block a release.
+ */
+export function waitForCloudInit(): Script {
+    return or(quiet(["cloud-init", "status", "--wait"]), new Script("[ $? -eq 2 ]"));
+}
+
+/** Path of the deploy user's Docker client configuration, which holds the registry credentials. */
+export const DOCKER_CONFIG_PATH = `/home/${DEPLOY_USER}/.docker/config.json`;
+
+/** Writes the Docker `config.json` read from stdin (mode 0600): the same as `docker login`. */
+export function registryLoginCommand(): string {
+    return render(
+        and(
+            waitForCloudInit(),
+            ["install", "-d", "-m", "0700", `/home/${DEPLOY_USER}/.docker`],
+            privately(toFile(["cat"], `${DOCKER_CONFIG_PATH}.new`)),
+            ["mv", "-f", `${DOCKER_CONFIG_PATH}.new`, DOCKER_CONFIG_PATH],
+        ),
+    );
+}
+
+/** Path of the nginx server blocks a droplet serves. */
+export const PROXY_SITES_PATH = `${NGINX_DIR}/sites.conf`;
+
+/**
+ * Installs the nginx sites read from stdin and reloads nginx gracefully (old workers finish their
+ * requests). An upstream file is created only where none exists, pointing at the service's first
+ * port, so a later run never undoes the release chain's swap.
+ */
+export function proxySitesCommand(services: readonly Service[]): string {
+    const seedUpstreams: Command[] = services.map((service) =>
+        or(["test", "-e", upstreamPath(service)], toFile(["printf", "server 127.0.0.1:%s;\\n", String(SERVICE_PORTS[service].first)], upstreamPath(service))),
+    );
+    return render(
+        and(
+            waitForCloudInit(),
+            ...seedUpstreams,
+            toFile(["cat"], `${PROXY_SITES_PATH}.new`),
+            ["mv", "-f", `${PROXY_SITES_PATH}.new`, PROXY_SITES_PATH],
+            ["sudo", "/usr/sbin/nginx", "-t"],
+            ["sudo", "/usr/sbin/nginx", "-s", "reload"],
+        ),
+    );
+}
+
+/** nginx server blocks for the services a droplet runs, one per public hostname. */
+export function renderProxySites(services: readonly Service[], hostnames: Readonly<Record<Service, string>>): string {
+    return services
+        .map((service) =>
+            [
+                `upstream projectmeats_${service} {`,
+                `    include ${upstreamPath(service)};`,
+                `    keepalive 16;`,
+                `}`,
+                `server {`,
+                `    listen 80;`,
+                `    listen [::]:80;`,
+                `    server_name ${hostnames[service]};`,
+                `    client_max_body_size 25m;`,
+                `    location / {`,
+                `        proxy_pass http://projectmeats_${service};`,
+                `        proxy_http_version 1.1;`,
+                `        proxy_set_header Connection "";`,
+                `        proxy_set_header Host $host;`,
+                `        proxy_set_header X-Real-IP $remote_addr;`,
+                `        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`,
+                `        proxy_set_header X-Forwarded-Proto $scheme;`,
+                `    }`,
+                `}`,
+                ``,
+            ].join("\n"),
+        )
+        .join("\n");
+}

@@ -1,0 +1,43 @@
+/**
+ * Names, tags, ports and paths that the droplets, the firewall and the release chain share.
+ * Everything that is baked into a droplet's user data lives here and must not change per release.
+ */
+import type { Service } from "../../infra/config";
+
+/** The Unix user that the release chain logs in as; member of the docker group. */
+export const DEPLOY_USER = "deploy";
+
+/** Where releases, env files and scripts live on a droplet (owned by the deploy user). */
+export const APP_ROOT = "/srv/projectmeats";
+
+/** nginx configuration the deploy user may rewrite; included from `/etc/nginx/conf.d/projectmeats.conf`. */
+export const NGINX_DIR = "/etc/projectmeats/nginx";
+
+/**
+ * Host ports a service's containers publish. A release starts its new container on the port of the
+ * range not in use, so old and new run side by side during a swap.
+ */
+export const SERVICE_PORTS: Readonly<Record<Service, { readonly first: number; readonly last: number }>> = {
+    backend: { first: 8000, last: 8009 },
+    frontend: { first: 8080, last: 8089 },
+};
+
+/** Tag on every droplet of an environment; the cloud firewall applies to it. */
+export function environmentTag(environmentName: string): string {
+    return `projectmeats-${environmentName}`;
+}
+
+/** Tag on the droplets that run a service; the database firewall admits the backend's droplets. */
+export function serviceTag(environmentName: string, service: Service): string {
+    return `projectmeats-${environmentName}-${service}`;
+}
+
+/** The droplet's name (and hostname) in DigitalOcean, e.g. `pm-dev-backend-1`. */
+export function dropletHostname(environmentName: string, groupKey: string, ordinal: number): string {
+    return `pm-${environmentName}-${groupKey}-${ordinal}`;
+}
+
+/** Path of the nginx upstream file that points a service's traffic at its live container. */
+export function upstreamPath(service: Service): string {
+    return `${NGINX_DIR}/${service}.upstream`;
+}

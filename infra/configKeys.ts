@@ -1,0 +1,162 @@
+/**
+ * Every configuration key the program reads, with its type, default and description.
+ *
+ * This table is the single source for three things that must agree: the `config:` block of
+ * `Pulumi.yaml` (which the Pulumi CLI type-checks stack files against, and which must declare a
+ * `default` for every optional key or the CLI reports it missing), the loader in `config.ts`, and
+ * the configuration reference in the README. `test/projectFile.test.ts` holds them together.
+ */
+
+export type ConfigKeyType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigKeySpec {
+    readonly type: ConfigKeyType;
+    readonly description: string;
+    /** Absent: the key is required. An empty string or list means "not set" where the description says so. */
+    readonly default?: string | number | boolean | readonly string[];
+}
+
+export const CONFIG_KEYS = {
+    imageSha: {
+        type: "string",
+        description: "Git commit SHA of the release to deploy (7-40 lowercase hex); images are tagged <environmentName>-<imageSha>.",
+    },
+    environmentName: {
+        type: "string",
+        default: "",
+        description: "Short environment name used in resource names, tags and image tags; empty means the stack name.",
+    },
+    region: {
+        type: "string",
+        description: "DigitalOcean region slug for droplets, VPC and database, e.g. nyc3.",
+    },
+    doProjectEnvironment: {
+        type: "string",
+        description: "Environment of the DigitalOcean project grouping this stack: Development, Staging or Production.",
+    },
+    accountOwnerStack: {
+        type: "string",
+        default: "prod",
+        description: "The one stack that creates account-wide resources (container registry, repository rulesets); the others look them up.",
+    },
+    registryName: {
+        type: "string",
+        description: "Name of the account's DigitalOcean container registry (globally unique, lowercase letters, digits and dashes).",
+    },
+    registryTier: {
+        type: "string",
+        default: "basic",
+        description: "Registry subscription tier: basic or professional (starter holds one repository; ProjectMeats pushes two).",
+    },
+    registryRegion: {
+        type: "string",
+        default: "",
+        description: "Region of the container registry, used by the owner stack only; empty means the stack's region.",
+    },
+    vpcIpRange: {
+        type: "string",
+        description: "Private IPv4 range of this environment's VPC, /16 to /28, not overlapping other environments, e.g. 10.110.16.0/20.",
+    },
+    dropletImage: {
+        type: "string",
+        default: "ubuntu-24-04-x64",
+        description: "Droplet base image slug. Changing it replaces every droplet.",
+    },
+    backendDropletSize: {
+        type: "string",
+        description: "Droplet size slug for backend servers, e.g. s-1vcpu-2gb.",
+    },
+    backendDropletCount: {
+        type: "integer",
+        default: 1,
+        description: "Number of backend droplets, 1-10.",
+    },
+    frontendDropletSize: {
+        type: "string",
+        default: "",
+        description: "Droplet size slug for frontend servers; must be empty when frontendDropletCount is 0.",
+    },
+    frontendDropletCount: {
+        type: "integer",
+        default: 1,
+        description: "Number of frontend droplets, 0-10; 0 serves the frontend from the backend droplets.",
+    },
+    dropletBackups: {
+        type: "boolean",
+        default: false,
+        description: "Enable DigitalOcean weekly backups on every droplet.",
+    },
+    sshAllowedCidrs: {
+        type: "array",
+        description: "CIDR blocks allowed to reach SSH (port 22); must include where `pulumi up` runs, since the release chain deploys over SSH.",
+    },
+    adminSshKeyFingerprints: {
+        type: "array",
+        default: [],
+        description: "Fingerprints of SSH keys already in the DigitalOcean account to install for root on new droplets.",
+    },
+    backendHostname: {
+        type: "string",
+        description: "Public hostname of the API (served by nginx on the backend droplets), e.g. api.dev.example.com.",
+    },
+    frontendHostname: {
+        type: "string",
+        description: "Public hostname of the web app (served by nginx on the frontend droplets), e.g. dev.example.com.",
+    },
+    dbVersion: {
+        type: "string",
+        default: "15",
+        description: "PostgreSQL major version of the managed cluster.",
+    },
+    dbSize: {
+        type: "string",
+        default: "db-s-1vcpu-1gb",
+        description: "Database node size slug; standby nodes need at least 2 GB of memory.",
+    },
+    dbNodeCount: {
+        type: "integer",
+        default: 1,
+        description: "Database nodes, 1-3: one primary plus standbys.",
+    },
+    dbName: {
+        type: "string",
+        default: "projectmeats",
+        description: "Name of the application database in the cluster.",
+    },
+    dbUser: {
+        type: "string",
+        default: "projectmeats",
+        description: "Name of the application's database user.",
+    },
+    githubOwner: {
+        type: "string",
+        description: "GitHub user or organization that owns the ProjectMeats repository.",
+    },
+    githubRepository: {
+        type: "string",
+        description: "Name of the ProjectMeats repository, without the owner.",
+    },
+    githubEnvironments: {
+        type: "array",
+        description: "GitHub deployment environments of this stack, e.g. [dev-backend, dev-frontend].",
+    },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+export const CONFIG_KEY_NAMES = Object.keys(CONFIG_KEYS) as ConfigKey[];
+
+/** The `config:` block of `Pulumi.yaml` that the table above implies. */
+export function projectConfigDeclarations(): Record<string, Record<string, unknown>> {
+    const block: Record<string, Record<string, unknown>> = {};
+    for (const name of CONFIG_KEY_NAMES) {
+        const spec: ConfigKeySpec = CONFIG_KEYS[name];
+        block[name] = {
+            type: spec.type,
+            ...(spec.type === "array" ? { items: { type: "string" } } : {}),
+            description: spec.description,
+            ...(spec.default !== undefined ? { default: spec.default } : {}),
+        };
+    }
+    return block;
+}

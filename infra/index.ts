@@ -1,0 +1,69 @@
+/**
+ * ProjectMeats infrastructure: one stack per environment (dev, uat, prod).
+ *
+ * Reads and validates the stack's configuration before declaring anything, then composes the
+ * components. Stack differences live in Pulumi.<stack>.yaml, never in code.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Database } from "../components/database/Database";
+import { EnvironmentProject } from "../components/network/EnvironmentProject";
+import { Network } from "../components/network/Network";
+import { ContainerRegistry } from "../components/registry/ContainerRegistry";
+import { AppServers } from "../components/server/AppServers";
+import { loadStackConfig } from "./config";
+
+const config = loadStackConfig();
+const env = config.environmentName;
+
+const registry = new ContainerRegistry(`registry`, {
+    registryName: config.registry.name,
+    create: config.ownsAccountResources,
+    ownerStack: config.accountOwnerStack,
+    subscriptionTierSlug: config.registry.tier,
+    region: config.registry.region,
+});
+
+const network = new Network(`network-${env}`, { environmentName: env, region: config.region, ipRange: config.vpcIpRange });
+
+const servers = new AppServers(`servers-${env}`, {
+    environmentName: env,
+    region: config.region,
+    vpcId: network.vpcId,
+    vpcIpRange: config.vpcIpRange,
+    image: config.servers.image,
+    backups: config.servers.backups,
+    groups: config.servers.groups,
+    sshAllowedCidrs: config.servers.sshAllowedCidrs,
+    adminSshKeyFingerprints: config.servers.adminSshKeyFingerprints,
+    hostnames: config.hostnames,
+    registryCredentials: registry.readCredentials,
+});
+
+const database = new Database(`database-${env}`, {
+    environmentName: env,
+    region: config.region,
+    vpcId: network.vpcId,
+    version: config.database.version,
+    size: config.database.size,
+    nodeCount: config.database.nodeCount,
+    databaseName: config.database.name,
+    userName: config.database.user,
+    backendDropletIds: servers.backendDropletIds,
+});
+
+const project = new EnvironmentProject(`project-${env}`, {
+    environmentName: env,
+    environment: config.projectEnvironment,
+    resourceUrns: pulumi.all([servers.dropletUrns, database.clusterUrn]).apply(([droplets, cluster]) => [...droplets, cluster]),
+});
+
+export const environmentName = env;
+export const imageSha = config.imageSha;
+export const registryEndpoint = registry.endpoint;
+export const serverAddresses = servers.publicAddresses;
+export const deployPublicKey = servers.deployPublicKey;
+export const vpcId = network.vpcId;
+export const databaseHost = database.privateHost;
+export const databasePort = database.port;
+export const databaseName = database.databaseName;
+export const doProjectId = project.projectId;
