@@ -6,9 +6,15 @@
 /** One shell command as its arguments, or an already-combined command line. */
 export type Command = readonly string[] | Script;
 
-/** Text that is already valid shell (the result of combinators); never built from raw input. */
+/**
+ * Text that is already valid shell (the result of combinators); never built from raw input.
+ * `compound` marks a list joined by operators, which must be grouped when nested in another.
+ */
 export class Script {
-    constructor(readonly text: string) {}
+    constructor(
+        readonly text: string,
+        readonly compound = false,
+    ) {}
 }
 
 /** Quotes one argument for POSIX shells; safe words stay bare so rendered commands stay readable. */
@@ -21,8 +27,13 @@ export function render(command: Command): string {
     return command instanceof Script ? command.text : command.map(quote).join(" ");
 }
 
+/** Renders a command so that it acts as one unit wherever it is placed. */
+function unit(command: Command): string {
+    return command instanceof Script && command.compound ? `{ ${command.text}; }` : render(command);
+}
+
 function join(separator: string, commands: readonly Command[]): Script {
-    return new Script(commands.map((c) => (c instanceof Script && /[|;]|&&|\|\|/.test(c.text) ? `{ ${c.text}; }` : render(c))).join(separator));
+    return new Script(commands.map(unit).join(separator), true);
 }
 
 /** Runs each command only if the one before succeeded. */
@@ -42,12 +53,12 @@ export function pipe(...commands: Command[]): Script {
 
 /** Redirects a command's stdout to a file (`>`). */
 export function toFile(command: Command, path: string): Script {
-    return new Script(`${render(command)} > ${quote(path)}`);
+    return new Script(`${unit(command)} > ${quote(path)}`);
 }
 
 /** Discards a command's stdout. */
 export function quiet(command: Command): Script {
-    return new Script(`${render(command)} >/dev/null`);
+    return new Script(`${unit(command)} >/dev/null`);
 }
 
 /** Runs the commands in a subshell with `umask 077`, so files they create are private (0600/0700). */

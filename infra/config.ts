@@ -133,8 +133,10 @@ function editDistance(a: string, b: string): number {
 
 /** The declared key closest to a mistyped one, when one is close enough to be a likely typo. */
 export function suggestKey(unknown: string): ConfigKey | undefined {
-    const ranked = CONFIG_KEY_NAMES.map((name) => ({ name, distance: editDistance(unknown.toLowerCase(), name.toLowerCase()) }))
-        .sort((a, b) => a.distance - b.distance);
+    const typed = unknown.toLowerCase();
+    const prefixed = CONFIG_KEY_NAMES.filter((name) => name.toLowerCase().startsWith(typed) || typed.startsWith(name.toLowerCase()));
+    if (prefixed.length === 1) return prefixed[0];
+    const ranked = CONFIG_KEY_NAMES.map((name) => ({ name, distance: editDistance(typed, name.toLowerCase()) })).sort((a, b) => a.distance - b.distance);
     return ranked[0].distance <= 3 ? ranked[0].name : undefined;
 }
 

@@ -14,6 +14,8 @@ export interface RecordedResource {
     readonly type: string;
     readonly name: string;
     readonly urn: string;
+    /** The ID the mock provider gave the resource ("" for components). */
+    readonly id: string;
     readonly parent: string;
     readonly custom: boolean;
     /** Inputs as sent to the engine; secret values are `{[SECRET_SIG]: SECRET_MARK, value}`. */
@@ -129,14 +131,23 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     let exports: Record<string, unknown> = {};
     let pulumi!: typeof pulumiType;
     let waitForRPCs!: () => Promise<void>;
+    // The Pulumi language host ends a run at the first unhandled rejection (a failed invoke, say);
+    // so does the harness, since registrations waiting on that value would never finish.
     const rejections: Error[] = [];
-    const onRejection = (reason: unknown) => rejections.push(reason instanceof Error ? reason : new Error(String(reason)));
+    let failed!: (error: Error) => void;
+    const firstFailure = new Promise<void>((resolve) => (failed = () => resolve()));
+    const onRejection = (reason: unknown) => {
+        rejections.push(reason instanceof Error ? reason : new Error(String(reason)));
+        failed(rejections[0]);
+    };
     process.on("unhandledRejection", onRejection);
 
     const { config, secretKeys } = stackConfig(stack, options);
     let ordinal = 0;
     try {
-        jest.isolateModules(() => {
+        // Under Jest each run gets a fresh module registry; a plain Node process runs one program.
+        const isolate = typeof jest === "undefined" ? (fn: () => void) => fn() : jest.isolateModules;
+        isolate(() => {
             pulumi = require("@pulumi/pulumi");
             waitForRPCs = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
             pulumi.runtime.setMocks(
@@ -162,7 +173,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
             const original = monitor.registerResource.bind(monitor);
             monitor.registerResource = (req, callback) =>
                 original(req, (err, res) => {
-                    if (!err) resources.push(record(req, (res as { getUrn(): string }).getUrn()));
+                    if (!err) resources.push(record(req, res as { getUrn(): string; getId(): string }));
                     callback(err, res);
                 });
             try {
@@ -171,15 +182,18 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
                 error = e as Error;
             }
         });
-        await waitForRPCs();
         if (!error) {
-            exports = await new Promise<Record<string, unknown>>((resolve) => pulumi.output(exports).apply((v) => resolve(v as Record<string, unknown>)));
+            const program = exports;
+            const outputs = waitForRPCs().then(() => (pulumi.output(program) as unknown as { promise(): Promise<Record<string, unknown>> }).promise());
+            const settled = await Promise.race([outputs.then((values) => ({ values }), (e: Error) => ({ error: e })), firstFailure.then(() => ({}))]);
+            if ("values" in settled) exports = settled.values;
+            if ("error" in settled) error = settled.error;
         }
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         process.off("unhandledRejection", onRejection);
     }
-    return { resources, calls, outputs: exports, error: error ?? rejections[0] };
+    return { resources, calls, outputs: error || rejections.length ? {} : exports, error: rejections[0] ?? error };
 }
 
 interface RegisterRequest {
@@ -196,11 +210,12 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
 }
 
-function record(req: RegisterRequest, urn: string): RecordedResource {
+function record(req: RegisterRequest, res: { getUrn(): string; getId(): string }): RecordedResource {
     return {
         type: req.getType(),
         name: req.getName(),
-        urn,
+        urn: res.getUrn(),
+        id: res.getId(),
         parent: req.getParent(),
         custom: req.getCustom(),
         inputs: req.getObject()?.toJavaScript() ?? {},

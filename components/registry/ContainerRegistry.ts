@@ -53,14 +53,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
             );
         } else {
             const found = digitalocean.getContainerRegistry({ name: args.registryName }, { parent: this }).catch((error: unknown) => {
-                const cause = error instanceof Error ? error.message : String(error);
+                // Invoke failures arrive as gRPC errors whose text is in `details`.
+                const cause = (error as { details?: string }).details || (error instanceof Error && error.message) || "no details";
                 throw new pulumi.ResourceError(registryMissingMessage(args.registryName, args.ownerStack, cause), this);
             });
-            registry = {
-                name: pulumi.output(found.then((r) => r.name)),
-                endpoint: pulumi.output(found.then((r) => r.endpoint)),
-                serverUrl: pulumi.output(found.then((r) => r.serverUrl)),
-            };
+            const lookup = pulumi.output(found);
+            registry = { name: lookup.name, endpoint: lookup.endpoint, serverUrl: lookup.serverUrl };
         }
 
         const read = new digitalocean.ContainerRegistryDockerCredentials(

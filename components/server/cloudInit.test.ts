@@ -1,0 +1,32 @@
+import { parse } from "yaml";
+import { renderCloudInit } from "./cloudInit";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm8kFvR9mX2fQk1v8n7H7F8m3c3 deploy\n";
+
+test("starts with the #cloud-config header and holds no secret or per-release value", () => {
+    const text = renderCloudInit({ deployPublicKey: KEY });
+    expect(text.startsWith("#cloud-config\n")).toBe(true);
+    expect(text).not.toMatch(/\bpassword\s*[:=]|token|"auth"|imageSha|PRIVATE KEY/i);
+});
+
+test("creates the deploy user with only the deploy key, in the docker group, password locked", () => {
+    const doc = parse(renderCloudInit({ deployPublicKey: KEY }));
+    expect(doc.users[1]).toEqual({
+        name: "deploy",
+        gecos: "ProjectMeats release chain",
+        shell: "/bin/bash",
+        groups: ["docker"],
+        lock_passwd: true,
+        ssh_authorized_keys: [KEY.trim()],
+    });
+    expect(doc.packages).toEqual(["docker.io", "nginx", "curl", "ca-certificates"]);
+    expect(doc.ssh_pwauth).toBe(false);
+});
+
+test("is a pure function of its input: the same key renders the same text", () => {
+    expect(renderCloudInit({ deployPublicKey: KEY })).toBe(renderCloudInit({ deployPublicKey: KEY }));
+});
+
+test.each(["", "not a key", "ssh-ed25519 AAAA\nssh-ed25519 BBBB"])("rejects a deploy key that is not one OpenSSH line: %j", (key) => {
+    expect(() => renderCloudInit({ deployPublicKey: key })).toThrow(/^deployPublicKey must be one OpenSSH public key line/);
+});

@@ -1,0 +1,55 @@
+/**
+ * Pulumi.yaml, the stack files and the program must agree: the CLI checks stack files against the
+ * project's `config:` declarations, and the program reads exactly the keys in infra/configKeys.ts.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CONFIG_KEYS, ConfigKeySpec, projectConfigDeclarations } from "../infra/configKeys";
+import { PROJECT_DIR, PROJECT_NAME, STACK_NAMES, stackFilePath } from "../stacks";
+
+const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+
+test("Pulumi.yaml names the project, the Node.js runtime with TypeScript and the entry infra/index.ts", () => {
+    expect(project.name).toBe(PROJECT_NAME);
+    expect(project.runtime).toEqual({ name: "nodejs", options: { typescript: true, packagemanager: "npm" } });
+    expect(project.main).toBe("infra/index.ts");
+    expect(fs.existsSync(path.join(PROJECT_DIR, project.main))).toBe(true);
+});
+
+test("Pulumi.yaml declares exactly the keys the program reads, with their types, descriptions and defaults (run `npm run config:schema`)", () => {
+    expect(project.config).toEqual(projectConfigDeclarations());
+});
+
+test.each(STACK_NAMES)("Pulumi.%s.yaml sets only declared keys, each with a value of its declared type", (stack) => {
+    const file = parse(fs.readFileSync(stackFilePath(stack), "utf8")) as { config: Record<string, unknown> };
+    const wrong: string[] = [];
+    for (const [key, value] of Object.entries(file.config)) {
+        if (!key.startsWith(`${PROJECT_NAME}:`)) continue;
+        const spec = (CONFIG_KEYS as Record<string, ConfigKeySpec>)[key.slice(PROJECT_NAME.length + 1)];
+        const ok =
+            spec !== undefined &&
+            ((spec.type === "string" && typeof value === "string") ||
+                (spec.type === "integer" && Number.isInteger(value)) ||
+                (spec.type === "boolean" && typeof value === "boolean") ||
+                (spec.type === "array" && Array.isArray(value) && value.every((item) => typeof item === "string")));
+        if (!ok) wrong.push(`${key}: ${JSON.stringify(value)}`);
+    }
+    expect(wrong).toEqual([]);
+});
+
+test("the CLI compiles the program with the project's TypeScript and ts-node, not the SDK's vendored TypeScript 3.8", () => {
+    // @pulumi/pulumi falls back to vendored TypeScript 3.8.3 when the project has none, which cannot
+    // compile this code (`satisfies`, among others).
+    const version = (name: string) => JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [PROJECT_DIR] }), "utf8")).version as string;
+    const typescript = { version: version("typescript") };
+    const tsNode = { version: version("ts-node") };
+    expect(Number(typescript.version.split(".")[0])).toBeGreaterThanOrEqual(5);
+    expect(Number(tsNode.version.split(".")[0])).toBeGreaterThanOrEqual(10);
+});
+
+test("the Pulumi CLI version is pinned exactly, so `npx pulumi` runs the same CLI for everyone", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+    expect(pkg.devDependencies.pulumi).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies["@pulumi/command"]).toMatch(/^1\.2\.\d+$/);
+});
