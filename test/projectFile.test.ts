@@ -53,3 +53,10 @@ test("the Pulumi CLI version is pinned exactly, so `npx pulumi` runs the same CL
     expect(pkg.devDependencies.pulumi).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.dependencies["@pulumi/command"]).toMatch(/^1\.2\.\d+$/);
 });
+
+test("README.md's configuration reference lists every key (run `npm run config:reference`)", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const missing = Object.keys(CONFIG_KEYS).filter((key) => !readme.includes(`| \`${PROJECT_NAME}:${key}\` |`));
+    expect(missing).toEqual([]);
+    expect(readme.split("\n").slice(0, 15).join("\n")).toContain("npm ci\nnpm test");
+});
