@@ -15,7 +15,9 @@ const VALID: Record<string, string> = {
     "projectmeats:frontendHostname": "dev.example.com",
     "projectmeats:githubOwner": "Meats-Central",
     "projectmeats:githubRepository": "ProjectMeats",
-    "projectmeats:githubEnvironments": '["dev-backend","dev-frontend"]',
+    "projectmeats:githubBackendEnvironment": "dev-backend",
+    "projectmeats:githubFrontendEnvironment": "dev-frontend",
+    "projectmeats:githubDeployBranches": '["development"]',
 };
 
 function problemsOf(stack: string, raw: Record<string, string>): string[] {
@@ -64,7 +66,23 @@ describe("parseStackConfig accepts", () => {
             },
             hostnames: { backend: "api.dev.example.com", frontend: "dev.example.com" },
             database: { version: "15", size: "db-s-1vcpu-1gb", nodeCount: 1, name: "projectmeats", user: "projectmeats" },
-            github: { owner: "Meats-Central", repository: "ProjectMeats", environments: ["dev-backend", "dev-frontend"] },
+            github: {
+                owner: "Meats-Central",
+                repository: "ProjectMeats",
+                environments: { backend: "dev-backend", frontend: "dev-frontend" },
+                deployBranches: ["development"],
+                deployTags: [],
+                reviewers: { users: [], teams: [] },
+                preventSelfReview: false,
+                waitTimerMinutes: 0,
+                adminBypass: true,
+                databaseUrlSecretName: "DEV_DB_URL",
+                protectedBranches: ["main", "development"],
+                requiredChecks: ["test", "policy"],
+                requiredApprovals: 1,
+                allowedActions: [],
+            },
+            notifications: {},
         });
     });
 
@@ -125,8 +143,8 @@ describe("parseStackConfig rejects, with the stack, key, value and expected form
         ["a database name with a dash", "dbName", "project-meats", `${S}dbName: got "project-meats"; expected a lowercase PostgreSQL identifier: letters, digits and underscores, starting with a letter or underscore, at most 63 characters`],
         ["a GitHub owner with a double dash", "githubOwner", "meats--central", `${S}githubOwner: got "meats--central"; expected a GitHub user or organization name: letters, digits and single dashes, at most 39 characters`],
         ["a repository given with its owner", "githubRepository", "Meats-Central/ProjectMeats", `${S}githubRepository: got "Meats-Central/ProjectMeats"; expected a repository name without the owner: letters, digits, ".", "_" and "-", e.g. "ProjectMeats"`],
-        ["an environment name with a space", "githubEnvironments", '["dev backend"]', `${S}githubEnvironments: got "dev backend"; expected an environment name of letters, digits, ".", "_" and "-", e.g. "dev-backend"`],
-        ["an environment listed twice", "githubEnvironments", '["dev-backend","dev-backend"]', `${S}githubEnvironments: got "dev-backend"; expected each environment listed once`],
+        ["an environment name with a space", "githubBackendEnvironment", "dev backend", `${S}githubBackendEnvironment: got "dev backend"; expected an environment name of letters, digits, ".", "_" and "-", e.g. "dev-backend"`],
+        ["both services in one environment", "githubFrontendEnvironment", "dev-backend", `${S}githubFrontendEnvironment: got "dev-backend"; expected an environment different from githubBackendEnvironment: each service deploys through its own`],
         ["an admin key fingerprint in SHA256 form", "adminSshKeyFingerprints", '["SHA256:abc"]', `${S}adminSshKeyFingerprints: got "SHA256:abc"; expected an MD5 key fingerprint as DigitalOcean shows it, e.g. "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa"`],
         ["an environment name with a dash", "environmentName", "dev-1", `${S}environmentName: got "dev-1"; expected 2 to 12 lowercase letters and digits starting with a letter`],
     ])("%s", (_, key, value, message) => {
@@ -187,5 +205,71 @@ describe("parseStackConfig rejects, with the stack, key, value and expected form
                 '  - stack "uat", key projectmeats:registryTier: got "starter"; expected a tier that holds 2 repositories (backend, frontend): the starter tier holds 1; use basic or professional',
             ].join("\n"),
         );
+    });
+});
+
+describe("GitHub settings are rejected at program start", () => {
+    test("more than 6 reviewers", () => {
+        const seven = JSON.stringify(["a1", "a2", "a3", "a4", "a5", "team:b6", "team:b7"]);
+        expect(problemsOf("prod", withKey("githubReviewers", seven))).toEqual([
+            `stack "prod", key projectmeats:githubReviewers: got ${JSON.stringify(seven)}; expected at most 6 reviewers (users and teams together): GitHub's limit for an environment`,
+        ]);
+    });
+
+    test("a wait timer over 43,200 minutes (30 days)", () => {
+        expect(problemsOf("prod", withKey("githubWaitTimerMinutes", "43201"))).toEqual([
+            'stack "prod", key projectmeats:githubWaitTimerMinutes: got "43201"; expected a whole number from 0 to 43200',
+        ]);
+        expect(parseStackConfig("prod", withKey("githubWaitTimerMinutes", "43200")).github.waitTimerMinutes).toBe(43200);
+    });
+
+    test("prevent-self-review without reviewers", () => {
+        expect(problemsOf("prod", withKey("githubPreventSelfReview", "true"))).toEqual([
+            'stack "prod", key projectmeats:githubPreventSelfReview: got "true"; expected false, or at least one entry in githubReviewers: GitHub refuses to prevent self-review without required reviewers',
+        ]);
+    });
+
+    test.each<[string, string, string]>([
+        ["a branch with a space", "githubDeployBranches", '["release candidate"]'],
+        ["a branch with a double dot", "githubDeployBranches", '["release..1"]'],
+        ["a branch ending in .lock", "githubProtectedBranches", '["main.lock"]'],
+        ["a tag pattern with a colon", "githubDeployTags", '["v:1"]'],
+        ["a branch starting with a dash", "githubDeployBranches", '["-main"]'],
+    ])("a malformed branch or tag pattern: %s", (_, key, value) => {
+        const bad = JSON.parse(value)[0];
+        expect(problemsOf("dev", withKey(key, value))).toEqual([
+            `stack "dev", key projectmeats:${key}: got ${JSON.stringify(bad)}; expected a branch or tag name pattern as git allows it, e.g. "main", "release/*" or "v*"`,
+        ]);
+    });
+
+    test("a reviewer that is neither a login nor team:<slug>", () => {
+        expect(problemsOf("prod", withKey("githubReviewers", '["team/platform"]'))).toEqual([
+            'stack "prod", key projectmeats:githubReviewers: got "team/platform"; expected a GitHub login, or team:<slug> for an organization team, e.g. "octocat" or "team:platform"',
+        ]);
+    });
+
+    test("an allowed-actions pattern that names a tag", () => {
+        expect(problemsOf("prod", withKey("githubAllowedActions", '["pulumi/actions@v6"]'))).toEqual([
+            'stack "prod", key projectmeats:githubAllowedActions: got "pulumi/actions@v6"; expected an action pattern naming no tag or branch, e.g. "pulumi/actions@*" or "docker/*": actions are pinned to commit SHAs in the workflows',
+        ]);
+    });
+
+    test("a secret name GitHub reserves", () => {
+        expect(problemsOf("dev", withKey("githubDatabaseUrlSecretName", "GITHUB_DB_URL"))).toEqual([
+            'stack "dev", key projectmeats:githubDatabaseUrlSecretName: got "GITHUB_DB_URL"; expected a secret name of uppercase letters, digits and underscores, not starting with a digit or GITHUB_, e.g. "DEV_DB_URL"',
+        ]);
+    });
+
+    test("a webhook URL stored in plain text, without showing it", () => {
+        expect(problemsOf("dev", withKey("slackWebhookUrl", "https://hooks.slack.com/services/T0/B0/XYZ"))).toEqual([
+            'stack "dev", key projectmeats:slackWebhookUrl: got "(plain text, not shown)"; expected a secret: set it with `pulumi config set --secret slackWebhookUrl <url>` (webhook URLs grant posting rights)',
+        ]);
+        const config = parseStackConfig("dev", withKey("slackWebhookUrl", "https://hooks.slack.com/services/T0/B0/XYZ"), ["projectmeats:slackWebhookUrl"]);
+        expect(config.notifications).toEqual({ slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/XYZ" });
+    });
+
+    test("valid patterns pass: globs, slashes, tags", () => {
+        const raw = { ...withKey("githubDeployBranches", '["release/*","hotfix/**"]'), "projectmeats:githubDeployTags": '["v*","v[0-9]*"]' };
+        expect(parseStackConfig("dev", raw).github).toMatchObject({ deployBranches: ["release/*", "hotfix/**"], deployTags: ["v*", "v[0-9]*"] });
     });
 });

@@ -65,7 +65,28 @@ export interface StackConfig {
         readonly name: string;
         readonly user: string;
     };
-    readonly github: { readonly owner: string; readonly repository: string; readonly environments: readonly string[] };
+    readonly github: GitHubConfig;
+    /** Webhook URLs, present only when configured (always as secrets). */
+    readonly notifications: { readonly slackWebhookUrl?: string; readonly teamsWebhookUrl?: string };
+}
+
+export interface GitHubConfig {
+    readonly owner: string;
+    readonly repository: string;
+    /** Deployment environment of each service, e.g. `dev-backend`. */
+    readonly environments: Readonly<Record<Service, string>>;
+    readonly deployBranches: readonly string[];
+    readonly deployTags: readonly string[];
+    /** Required reviewers: GitHub logins and organization team slugs. */
+    readonly reviewers: { readonly users: readonly string[]; readonly teams: readonly string[] };
+    readonly preventSelfReview: boolean;
+    readonly waitTimerMinutes: number;
+    readonly adminBypass: boolean;
+    readonly databaseUrlSecretName: string;
+    readonly protectedBranches: readonly string[];
+    readonly requiredChecks: readonly string[];
+    readonly requiredApprovals: number;
+    readonly allowedActions: readonly string[];
 }
 
 export interface ConfigProblem {
@@ -184,7 +205,33 @@ const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const GITHUB_ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+const GITHUB_LOGIN = GITHUB_OWNER;
+const GITHUB_TEAM = /^team:[a-z0-9][a-z0-9_-]{0,99}$/;
+const SECRET_NAME = /^[A-Z_][A-Z0-9_]{0,99}$/;
+/** GitHub's limits for environments — https://docs.github.com/en/rest/deployments/environments */
+export const MAX_ENVIRONMENT_REVIEWERS = 6;
+export const MAX_WAIT_TIMER_MINUTES = 43200;
 const MAX_DROPLETS_PER_SERVICE = 10;
+
+/**
+ * A branch or tag name pattern as GitHub matches them (fnmatch with `*`, `**`, `?`, `[…]`): the
+ * characters git allows in ref names, plus the glob characters.
+ * https://git-scm.com/docs/git-check-ref-format
+ */
+export function isRefPattern(value: string): boolean {
+    return (
+        value.length > 0 &&
+        value.length <= 255 &&
+        !/[\s~^:\\]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$|\/\./.test(value) &&
+        // eslint-disable-next-line no-control-regex
+        !/[\x00-\x1f\x7f]/.test(value)
+    );
+}
+
+/** An allowed-actions pattern (`owner/repo@*`, `owner/*`) that names no tag or branch. */
+export function isUnpinnedActionPattern(value: string): boolean {
+    return /^[A-Za-z0-9_.-]+\/(\*|[A-Za-z0-9_.*-]+(\/[A-Za-z0-9_.*/-]+)?)(@\*)?$/.test(value);
+}
 
 export function isHostname(value: string): boolean {
     const labels = value.split(".");
@@ -200,8 +247,9 @@ function checkCount(problems: Problems, key: string, value: number | undefined, 
  *
  * @param stack the stack name, used in messages and to decide account-wide ownership.
  * @param raw every configuration value the CLI passes, keyed `projectmeats:<key>` (others are ignored).
+ * @param secretKeys the keys whose values are secret (set with `--secret`).
  */
-export function parseStackConfig(stack: string, raw: Readonly<Record<string, string>>): StackConfig {
+export function parseStackConfig(stack: string, raw: Readonly<Record<string, string>>, secretKeys: readonly string[] = []): StackConfig {
     const problems = new Problems();
 
     for (const key of Object.keys(raw)) {
@@ -353,14 +401,59 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     if (githubRepository !== undefined && (!GITHUB_REPOSITORY.test(githubRepository) || githubRepository === "." || githubRepository === "..")) {
         problems.add("githubRepository", githubRepository, 'a repository name without the owner: letters, digits, ".", "_" and "-", e.g. "ProjectMeats"');
     }
-    const githubEnvironments = list("githubEnvironments");
-    if (githubEnvironments !== undefined) {
-        if (githubEnvironments.length === 0) problems.add("githubEnvironments", githubEnvironments, "at least one GitHub environment name, e.g. [dev-backend, dev-frontend]");
-        for (const name of githubEnvironments) {
-            if (!GITHUB_ENVIRONMENT.test(name)) problems.add("githubEnvironments", name, 'an environment name of letters, digits, ".", "_" and "-", e.g. "dev-backend"');
+    const githubEnvironments = { backend: str("githubBackendEnvironment"), frontend: str("githubFrontendEnvironment") };
+    for (const [service, name] of Object.entries(githubEnvironments)) {
+        const key = service === "backend" ? "githubBackendEnvironment" : "githubFrontendEnvironment";
+        if (name !== undefined && !GITHUB_ENVIRONMENT.test(name)) problems.add(key, name, 'an environment name of letters, digits, ".", "_" and "-", e.g. "dev-backend"');
+    }
+    if (githubEnvironments.backend !== undefined && githubEnvironments.backend === githubEnvironments.frontend) {
+        problems.add("githubFrontendEnvironment", githubEnvironments.frontend, "an environment different from githubBackendEnvironment: each service deploys through its own");
+    }
+    const refPattern = 'a branch or tag name pattern as git allows it, e.g. "main", "release/*" or "v*"';
+    for (const key of ["githubDeployBranches", "githubDeployTags", "githubProtectedBranches"] as const) {
+        for (const pattern of list(key) ?? []) if (!isRefPattern(pattern)) problems.add(key, pattern, refPattern);
+    }
+    if (list("githubDeployBranches")?.length === 0) problems.add("githubDeployBranches", [], 'at least one branch pattern allowed to deploy, e.g. ["development"]');
+
+    const reviewers = list("githubReviewers") ?? [];
+    for (const reviewer of reviewers) {
+        if (!GITHUB_TEAM.test(reviewer) && !GITHUB_LOGIN.test(reviewer)) problems.add("githubReviewers", reviewer, 'a GitHub login, or team:<slug> for an organization team, e.g. "octocat" or "team:platform"');
+    }
+    if (reviewers.length > MAX_ENVIRONMENT_REVIEWERS) {
+        problems.add("githubReviewers", reviewers, `at most ${MAX_ENVIRONMENT_REVIEWERS} reviewers (users and teams together): GitHub's limit for an environment`);
+    }
+    if (new Set(reviewers).size !== reviewers.length) problems.add("githubReviewers", reviewers, "each reviewer listed once");
+    if (bool("githubPreventSelfReview") === true && reviewers.length === 0) {
+        problems.add("githubPreventSelfReview", true, "false, or at least one entry in githubReviewers: GitHub refuses to prevent self-review without required reviewers");
+    }
+    checkCount(problems, "githubWaitTimerMinutes", num("githubWaitTimerMinutes"), 0, MAX_WAIT_TIMER_MINUTES);
+    checkCount(problems, "githubRequiredApprovals", num("githubRequiredApprovals"), 1, 10);
+    const databaseUrlSecretName = str("githubDatabaseUrlSecretName") || `${environmentName.toUpperCase()}_DB_URL`;
+    // A name derived from an invalid environment name is already reported there.
+    const derivedFromBadName = !str("githubDatabaseUrlSecretName") && !ENVIRONMENT_NAME.test(environmentName);
+    if (!derivedFromBadName && (!SECRET_NAME.test(databaseUrlSecretName) || databaseUrlSecretName.startsWith("GITHUB_"))) {
+        problems.add("githubDatabaseUrlSecretName", databaseUrlSecretName, 'a secret name of uppercase letters, digits and underscores, not starting with a digit or GITHUB_, e.g. "DEV_DB_URL"');
+    }
+    for (const check of list("githubRequiredChecks") ?? []) {
+        if (check.trim() === "" || check.length > 255) problems.add("githubRequiredChecks", check, "a status check name, e.g. test");
+    }
+    for (const pattern of list("githubAllowedActions") ?? []) {
+        if (!isUnpinnedActionPattern(pattern)) {
+            problems.add("githubAllowedActions", pattern, 'an action pattern naming no tag or branch, e.g. "pulumi/actions@*" or "docker/*": actions are pinned to commit SHAs in the workflows');
         }
-        const duplicates = githubEnvironments.filter((name, index) => githubEnvironments.indexOf(name) !== index);
-        for (const name of new Set(duplicates)) problems.add("githubEnvironments", name, "each environment listed once");
+    }
+
+    const webhooks: { slackWebhookUrl?: string; teamsWebhookUrl?: string } = {};
+    for (const key of ["slackWebhookUrl", "teamsWebhookUrl"] as const) {
+        const url = str(key);
+        if (!url) continue;
+        if (!secretKeys.includes(fullKey(key))) {
+            problems.add(key, "(plain text, not shown)", `a secret: set it with \`pulumi config set --secret ${key} <url>\` (webhook URLs grant posting rights)`);
+        } else if (!/^https:\/\/[^\s/]+\/\S+$/.test(url)) {
+            problems.add(key, "(secret, not shown)", "an https:// webhook URL");
+        } else {
+            webhooks[key] = url;
+        }
     }
 
     if (problems.list.length > 0) throw new ConfigValidationError(stack, problems.list);
@@ -392,11 +485,42 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         },
         hostnames: { backend: backendHostname!, frontend: frontendHostname! },
         database: { version: dbVersion!, size: dbSize!, nodeCount: dbNodeCount!, name: str("dbName")!, user: str("dbUser")! },
-        github: { owner: githubOwner!, repository: githubRepository!, environments: githubEnvironments! },
+        github: {
+            owner: githubOwner!,
+            repository: githubRepository!,
+            environments: { backend: githubEnvironments.backend!, frontend: githubEnvironments.frontend! },
+            deployBranches: list("githubDeployBranches")!,
+            deployTags: list("githubDeployTags")!,
+            reviewers: {
+                users: reviewers.filter((r) => !r.startsWith("team:")),
+                teams: reviewers.filter((r) => r.startsWith("team:")).map((r) => r.slice("team:".length)),
+            },
+            preventSelfReview: bool("githubPreventSelfReview")!,
+            waitTimerMinutes: num("githubWaitTimerMinutes")!,
+            adminBypass: bool("githubAdminBypass")!,
+            databaseUrlSecretName,
+            protectedBranches: list("githubProtectedBranches")!,
+            requiredChecks: list("githubRequiredChecks")!,
+            requiredApprovals: num("githubRequiredApprovals")!,
+            allowedActions: list("githubAllowedActions")!,
+        },
+        notifications: webhooks,
     };
 }
 
 /** Reads the running stack's configuration from the Pulumi engine and validates it. */
 export function loadStackConfig(): StackConfig {
-    return parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+    const raw = pulumi.runtime.allConfig();
+    // `isConfigSecret` is exported by the SDK's runtime but missing from its type declarations.
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+    return parseStackConfig(pulumi.getStack(), raw, Object.keys(raw).filter((key) => isSecret(key)));
+}
+
+/**
+ * The GitHub token from the provider's own configuration (`pulumi config set --secret github:token …`),
+ * or undefined, in which case the provider reads `GITHUB_TOKEN` from the environment.
+ */
+export function githubTokenFromConfig(): pulumi.Output<string> | undefined {
+    const config = new pulumi.Config("github");
+    return config.get("token") === undefined ? undefined : config.requireSecret("token");
 }

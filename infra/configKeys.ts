@@ -136,9 +136,77 @@ export const CONFIG_KEYS = {
         type: "string",
         description: "Name of the ProjectMeats repository, without the owner.",
     },
-    githubEnvironments: {
+    githubBackendEnvironment: {
+        type: "string",
+        description: "GitHub deployment environment the backend deploys through, e.g. dev-backend; gets the database URL secret.",
+    },
+    githubFrontendEnvironment: {
+        type: "string",
+        description: "GitHub deployment environment the frontend deploys through, e.g. dev-frontend.",
+    },
+    githubDeployBranches: {
         type: "array",
-        description: "GitHub deployment environments of this stack, e.g. [dev-backend, dev-frontend].",
+        description: "Branch name patterns allowed to deploy to this stack's environments, e.g. [development] or [main].",
+    },
+    githubDeployTags: {
+        type: "array",
+        default: [],
+        description: "Tag name patterns allowed to deploy to this stack's environments, e.g. [v*].",
+    },
+    githubReviewers: {
+        type: "array",
+        default: [],
+        description: "Required reviewers of a deployment (at most 6): GitHub logins, or team:<slug> for organization teams.",
+    },
+    githubPreventSelfReview: {
+        type: "boolean",
+        default: false,
+        description: "Forbid whoever triggered a deployment from approving it; needs at least one reviewer.",
+    },
+    githubWaitTimerMinutes: {
+        type: "integer",
+        default: 0,
+        description: "Minutes to wait before a deployment proceeds, 0-43200.",
+    },
+    githubAdminBypass: {
+        type: "boolean",
+        default: true,
+        description: "Let repository administrators bypass the environment's protection rules (GitHub's default); set false for prod.",
+    },
+    githubDatabaseUrlSecretName: {
+        type: "string",
+        default: "",
+        description: "Name of the backend environment's database URL secret; empty means <ENVIRONMENTNAME>_DB_URL, e.g. DEV_DB_URL.",
+    },
+    githubProtectedBranches: {
+        type: "array",
+        default: ["main", "development"],
+        description: "Branches the repository rulesets protect (owner stack only): reviews, status checks, no force pushes, no deletion.",
+    },
+    githubRequiredChecks: {
+        type: "array",
+        default: ["test", "policy"],
+        description: "Status checks (workflow job names) required before merging to a protected branch (owner stack only).",
+    },
+    githubRequiredApprovals: {
+        type: "integer",
+        default: 1,
+        description: "Approving reviews a pull request to a protected branch needs, 1-10 (owner stack only).",
+    },
+    githubAllowedActions: {
+        type: "array",
+        default: [],
+        description: "Third-party action patterns allowed besides GitHub's own, e.g. [pulumi/actions@*]; never a tag or branch (owner stack only).",
+    },
+    slackWebhookUrl: {
+        type: "string",
+        default: "",
+        description: "Slack incoming webhook URL for deploy notifications; set with --secret; empty skips Slack.",
+    },
+    teamsWebhookUrl: {
+        type: "string",
+        default: "",
+        description: "Microsoft Teams incoming webhook URL for deploy notifications; set with --secret; empty skips Teams.",
     },
 } as const satisfies Record<string, ConfigKeySpec>;
 

@@ -6,11 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Database } from "../components/database/Database";
+import { GitHubDeployments } from "../components/github/GitHubDeployments";
+import { environmentSecrets } from "../components/github/secrets";
 import { EnvironmentProject } from "../components/network/EnvironmentProject";
 import { Network } from "../components/network/Network";
 import { ContainerRegistry } from "../components/registry/ContainerRegistry";
 import { AppServers } from "../components/server/AppServers";
-import { loadStackConfig } from "./config";
+import { githubTokenFromConfig, loadStackConfig } from "./config";
 
 const config = loadStackConfig();
 const env = config.environmentName;
@@ -57,6 +59,19 @@ const project = new EnvironmentProject(`project-${env}`, {
     resourceUrns: pulumi.all([servers.dropletUrns, database.clusterUrn]).apply(([droplets, cluster]) => [...droplets, cluster]),
 });
 
+const githubDeployments = new GitHubDeployments(`github-${env}`, {
+    github: config.github,
+    ownsRepositoryRules: config.ownsAccountResources,
+    token: githubTokenFromConfig(),
+    secrets: environmentSecrets({
+        databaseUrlSecretName: config.github.databaseUrlSecretName,
+        databaseUrl: database.connectionUri,
+        registryWriteCredentials: registry.writeCredentials,
+        slackWebhookUrl: config.notifications.slackWebhookUrl && pulumi.secret(config.notifications.slackWebhookUrl),
+        teamsWebhookUrl: config.notifications.teamsWebhookUrl && pulumi.secret(config.notifications.teamsWebhookUrl),
+    }),
+});
+
 export const environmentName = env;
 export const imageSha = config.imageSha;
 export const registryEndpoint = registry.endpoint;
@@ -67,3 +82,4 @@ export const databaseHost = database.privateHost;
 export const databasePort = database.port;
 export const databaseName = database.databaseName;
 export const doProjectId = project.projectId;
+export const githubEnvironments = { backend: githubDeployments.environments.backend.environment, frontend: githubDeployments.environments.frontend.environment };

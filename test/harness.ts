@@ -50,6 +50,8 @@ export interface RunOptions {
     readonly call?: (args: pulumiType.runtime.MockCallArgs) => Record<string, unknown> | undefined;
     /** Values for secure keys absent from a fresh clone. Default: a placeholder per key. */
     readonly secrets?: Record<string, string>;
+    /** Secret values to set, as `pulumi config set --secret` would. */
+    readonly secretConfig?: Record<string, string>;
 }
 
 export function isSecret(value: unknown): value is { value: unknown } {
@@ -108,6 +110,10 @@ function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unkn
                 region: "nyc3",
                 subscriptionTierSlug: "basic",
             };
+        case "github:index/getUser:getUser":
+            return { id: String(5000 + [...String(args.inputs.username)].reduce((a, c) => a + c.charCodeAt(0), 0)), login: args.inputs.username };
+        case "github:index/getTeam:getTeam":
+            return { id: String(9000 + [...String(args.inputs.slug)].reduce((a, c) => a + c.charCodeAt(0), 0)), slug: args.inputs.slug, name: args.inputs.slug };
         default:
             throw new Error(`the test mocks do not know the provider function ${args.token}; add it to test/harness.ts`);
     }
@@ -119,8 +125,8 @@ export function stackConfig(stack: string, options: RunOptions = {}): { config: 
     const config: Record<string, string> = { ...file.config };
     for (const key of file.secureKeys) config[key] = options.secrets?.[key] ?? `placeholder-secret-for-${key}`;
     for (const key of options.unset ?? []) delete config[key];
-    Object.assign(config, options.config ?? {});
-    return { config, secretKeys: file.secureKeys };
+    Object.assign(config, options.config ?? {}, options.secretConfig ?? {});
+    return { config, secretKeys: [...file.secureKeys, ...Object.keys(options.secretConfig ?? {})] };
 }
 
 /** Runs infra/index.ts for `stack` under mocks and returns what it registered. */

@@ -46,8 +46,11 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     test("runs without error and registers components and their children", () => {
         expect(run().error).toBeUndefined();
         const components = run().resources.filter((r) => !r.custom).map((r) => r.type);
+        const github = ["projectmeats:github:DeploymentEnvironment", "projectmeats:github:DeploymentEnvironment", "projectmeats:github:GitHubDeployments"];
         expect(components.sort()).toEqual([
             "projectmeats:database:Database",
+            ...github,
+            ...(config().ownsAccountResources ? ["projectmeats:github:RepositoryGovernance"] : []),
             "projectmeats:network:EnvironmentProject",
             "projectmeats:network:Network",
             "projectmeats:registry:ContainerRegistry",
@@ -56,7 +59,7 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     });
 
     test("every resource is a child of a component and named after it", () => {
-        const components = new Map(run().resources.filter((r) => !r.custom).map((r) => [r.urn, r]));
+        const components = new Map(run().resources.filter((r) => !r.custom || r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
         for (const resource of run().resources.filter((r) => r.custom)) {
             const parent = components.get(resource.parent);
             expect({ name: resource.name, parented: parent !== undefined }).toEqual({ name: resource.name, parented: true });
@@ -155,7 +158,7 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     test("exports addresses and hosts, never a password, URI or credential", () => {
         const exported = JSON.stringify(run().outputs);
         expect(Object.keys(run().outputs).sort()).toEqual([
-            "databaseHost", "databaseName", "databasePort", "deployPublicKey", "doProjectId", "environmentName", "imageSha", "registryEndpoint", "serverAddresses", "vpcId",
+            "databaseHost", "databaseName", "databasePort", "deployPublicKey", "doProjectId", "environmentName", "githubEnvironments", "imageSha", "registryEndpoint", "serverAddresses", "vpcId",
         ]);
         expect(exported).not.toMatch(/mock-password|mock-admin-password|postgresql:\/\/|"auths"|PRIVATE KEY/);
     });

@@ -1,0 +1,87 @@
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface DeploymentEnvironmentArgs {
+    /** Repository name without the owner (the provider carries the owner). */
+    readonly repository: string;
+    /** Environment name, e.g. `prod2-backend`. */
+    readonly environment: string;
+    /** Branch name patterns allowed to deploy (fnmatch, e.g. `release/*`). At least one. */
+    readonly branchPatterns: readonly string[];
+    /** Tag name patterns allowed to deploy, e.g. `v*`. Default none. */
+    readonly tagPatterns?: readonly string[];
+    /** Required reviewers: GitHub logins and organization team slugs (at most 6 together). Default none. */
+    readonly reviewers?: { readonly users: readonly string[]; readonly teams: readonly string[] };
+    /** Forbid the person who triggered a deployment from approving it. Needs a reviewer. Default false. */
+    readonly preventSelfReview?: boolean;
+    /** Minutes a deployment waits before it proceeds, 0–43,200. Default 0. */
+    readonly waitTimerMinutes?: number;
+    /** Let administrators bypass the protection rules. Default true (GitHub's own default). */
+    readonly canAdminsBypass?: boolean;
+    /** Environment secrets by name; values are stored as secrets. */
+    readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * A GitHub deployment environment with its protection rules, its deployment branch and tag policies,
+ * and its secrets. GitHub creates the environment and its policies in separate calls, so each policy
+ * is its own resource, keyed by its pattern.
+ */
+export class DeploymentEnvironment extends pulumi.ComponentResource {
+    public readonly environment: pulumi.Output<string>;
+    public readonly secretNames: readonly string[];
+
+    constructor(name: string, args: DeploymentEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("projectmeats:github:DeploymentEnvironment", name, {}, opts);
+
+        if (args.branchPatterns.length === 0) throw new pulumi.ResourceError("`branchPatterns` must name at least one branch allowed to deploy.", this);
+        const reviewers = args.reviewers ?? { users: [], teams: [] };
+        if ((args.preventSelfReview ?? false) && reviewers.users.length + reviewers.teams.length === 0) {
+            throw new pulumi.ResourceError("`preventSelfReview` needs at least one reviewer in `reviewers`: GitHub refuses it otherwise.", this);
+        }
+
+        const userIds = reviewers.users.map((login) => github.getUserOutput({ username: login }, { parent: this }).id.apply(Number));
+        const teamIds = reviewers.teams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, { parent: this }).id.apply(Number));
+        const hasReviewers = userIds.length + teamIds.length > 0;
+
+        const environment = new github.RepositoryEnvironment(
+            `${name}-environment`,
+            {
+                repository: args.repository,
+                environment: args.environment,
+                waitTimer: args.waitTimerMinutes ?? 0,
+                // The provider defaults this to true; it is spelled out so a preview shows it.
+                canAdminsBypass: args.canAdminsBypass ?? true,
+                preventSelfReview: args.preventSelfReview ?? false,
+                reviewers: hasReviewers ? [{ users: userIds, teams: teamIds }] : [],
+                // Custom policies below; `protectedBranches` must be the opposite (GitHub answers 422 otherwise).
+                deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+            },
+            { parent: this },
+        );
+
+        const policies: [string, { branchPattern?: string; tagPattern?: string }][] = [
+            ...args.branchPatterns.map((pattern): [string, { branchPattern: string }] => [`branch-${pattern}`, { branchPattern: pattern }]),
+            ...(args.tagPatterns ?? []).map((pattern): [string, { tagPattern: string }] => [`tag-${pattern}`, { tagPattern: pattern }]),
+        ];
+        for (const [key, pattern] of policies) {
+            new github.RepositoryEnvironmentDeploymentPolicy(
+                `${name}-${key}`,
+                { repository: args.repository, environment: environment.environment, ...pattern },
+                { parent: this },
+            );
+        }
+
+        for (const [secretName, value] of Object.entries(args.secrets)) {
+            new github.ActionsEnvironmentSecret(
+                `${name}-secret-${secretName}`,
+                { repository: args.repository, environment: environment.environment, secretName, value: pulumi.secret(value) },
+                { parent: this },
+            );
+        }
+
+        this.environment = environment.environment;
+        this.secretNames = Object.keys(args.secrets);
+        this.registerOutputs({ environment: this.environment, secretNames: this.secretNames });
+    }
+}

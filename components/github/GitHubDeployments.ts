@@ -1,0 +1,68 @@
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import type { GitHubConfig, Service } from "../../infra/config";
+import { DeploymentEnvironment } from "./DeploymentEnvironment";
+import { RepositoryGovernance } from "./RepositoryGovernance";
+
+export interface GitHubDeploymentsArgs {
+    /** The repository, its environments and rules. */
+    readonly github: GitHubConfig;
+    /** True in the stack that owns repository-wide rules (rulesets, Actions permissions). */
+    readonly ownsRepositoryRules: boolean;
+    /** Token for the GitHub provider; absent means the provider reads `GITHUB_TOKEN`. */
+    readonly token?: pulumi.Input<string>;
+    /** Secrets of each service's environment, by secret name. */
+    readonly secrets: Readonly<Record<Service, Readonly<Record<string, pulumi.Input<string>>>>>;
+}
+
+/** The stack's GitHub deployment environments, and the repository rules where this stack owns them. */
+export class GitHubDeployments extends pulumi.ComponentResource {
+    public readonly environments: Readonly<Record<Service, DeploymentEnvironment>>;
+
+    constructor(name: string, args: GitHubDeploymentsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("projectmeats:github:GitHubDeployments", name, {}, opts);
+
+        // An explicit provider with the owner set, so the repository is always `owner/repository`
+        // (a missing owner yields /repos/{repo}/{repo}/… 404s: pulumi/pulumi-github#248).
+        const provider = new github.Provider(`${name}-provider`, { owner: args.github.owner, token: args.token }, { parent: this });
+        const childOpts = { parent: this, providers: [provider] };
+
+        const services: Service[] = ["backend", "frontend"];
+        this.environments = Object.fromEntries(
+            services.map((service) => [
+                service,
+                new DeploymentEnvironment(
+                    `${name}-${service}`,
+                    {
+                        repository: args.github.repository,
+                        environment: args.github.environments[service],
+                        branchPatterns: args.github.deployBranches,
+                        tagPatterns: args.github.deployTags,
+                        reviewers: args.github.reviewers,
+                        preventSelfReview: args.github.preventSelfReview,
+                        waitTimerMinutes: args.github.waitTimerMinutes,
+                        canAdminsBypass: args.github.adminBypass,
+                        secrets: args.secrets[service],
+                    },
+                    childOpts,
+                ),
+            ]),
+        ) as Record<Service, DeploymentEnvironment>;
+
+        if (args.ownsRepositoryRules) {
+            new RepositoryGovernance(
+                `${name}-governance`,
+                {
+                    repository: args.github.repository,
+                    protectedBranches: args.github.protectedBranches,
+                    requiredChecks: args.github.requiredChecks,
+                    requiredApprovals: args.github.requiredApprovals,
+                    allowedActions: args.github.allowedActions,
+                },
+                childOpts,
+            );
+        }
+
+        this.registerOutputs({});
+    }
+}
