@@ -223,7 +223,6 @@ export function isRefPattern(value: string): boolean {
         value.length > 0 &&
         value.length <= 255 &&
         !/[\s~^:\\]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$|\/\./.test(value) &&
-        // eslint-disable-next-line no-control-regex
         !/[\x00-\x1f\x7f]/.test(value)
     );
 }
