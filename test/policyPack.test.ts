@@ -1,0 +1,172 @@
+/**
+ * The real policy pack, served over gRPC as the Pulumi CLI serves it, fed with the program's own
+ * resources: each stack is the passing baseline, and each test changes one thing that breaks one rule.
+ */
+import { plantViolations } from "../scripts/check";
+import { PolicyPackServer, startPolicyPack } from "../scripts/gate/policyPack";
+import { STACK_NAMES } from "../stacks";
+import { ProgramRun, RecordedResource, named, runProgram } from "./harness";
+
+let pack: PolicyPackServer;
+const runs = new Map<string, ProgramRun>();
+
+beforeAll(async () => {
+    pack = await startPolicyPack();
+    for (const stack of STACK_NAMES) runs.set(stack, await runProgram(stack));
+}, 120000);
+
+afterAll(async () => {
+    await pack?.stop();
+});
+
+type Plant = Parameters<typeof plantViolations>[1];
+
+async function violations(stack: string, plant: Plant): Promise<[string, string][]> {
+    const resources = plantViolations(runs.get(stack)!.resources, plant, stack);
+    return (await pack.analyzeStack(resources)).map((v) => [v.policy, v.message]);
+}
+
+function command(name: string, create: string): Plant["add"] {
+    return [{ type: "command:remote:Command", name, inputs: { create, connection: { host: "203.0.113.9" } } }];
+}
+
+const D = `sha256:${"c".repeat(64)}`;
+
+test.each(STACK_NAMES)("baseline: stack %s passes every policy", async (stack) => {
+    expect(await violations(stack, {})).toEqual([]);
+});
+
+describe("no-mutable-image-tags and release-images-pinned-by-digest", () => {
+    test("a -latest tag inside a command", async () => {
+        expect(await violations("dev", { add: command("planted-pull", "docker pull registry.digitalocean.com/projectmeats/backend:dev-latest") })).toEqual([
+            [
+                "no-mutable-image-tags",
+                'Image reference "registry.digitalocean.com/projectmeats/backend:dev-latest" in command:remote:Command (planted-pull) at create must not use a latest-style tag: deploy an immutable <env>-<sha> tag resolved to its digest (repository@sha256:…).',
+            ],
+            [
+                "release-images-pinned-by-digest",
+                'Release command (planted-pull) must run images by digest: "registry.digitalocean.com/projectmeats/backend:dev-latest" at create is a tag; resolve the tag through the registry and deploy repository@sha256:….',
+            ],
+        ]);
+    });
+
+    test("an image with no tag in a workflow-style image: key", async () => {
+        expect(await violations("dev", { add: [{ type: "github:index/repositoryFile:RepositoryFile", name: "planted-file", inputs: { file: "compose.yml", content: "services:\n  db:\n    image: postgres\n" } }] })).toEqual([
+            [
+                "no-mutable-image-tags",
+                'Image reference "postgres" in github:index/repositoryFile:RepositoryFile (planted-file) at content must not use no tag (means latest): deploy an immutable <env>-<sha> tag resolved to its digest (repository@sha256:…).',
+            ],
+        ]);
+    });
+
+    test("an image deployed by tag instead of digest", async () => {
+        expect(await violations("prod", { add: command("planted-run", "docker run -d registry.digitalocean.com/projectmeats/backend:prod-3f9c2ab") })).toEqual([
+            [
+                "release-images-pinned-by-digest",
+                'Release command (planted-run) must run images by digest: "registry.digitalocean.com/projectmeats/backend:prod-3f9c2ab" at create is a tag; resolve the tag through the registry and deploy repository@sha256:….',
+            ],
+        ]);
+    });
+
+    test("an image deployed by digest passes both", async () => {
+        expect(await violations("prod", { add: command("planted-ok", `docker run -d registry.digitalocean.com/projectmeats/backend@${D}`) })).toEqual([]);
+    });
+});
+
+describe("no-unpinned-actions", () => {
+    test("SHA pinning not required", async () => {
+        expect(await violations("prod", { patch: [{ name: "github-prod-governance-actions", inputs: { shaPinningRequired: false } }] })).toEqual([
+            ["no-unpinned-actions", "Actions permissions (github-prod-governance-actions) must require SHA pinning: set shaPinningRequired: true."],
+        ]);
+    });
+
+    test("a tag-pinned allowed-action pattern", async () => {
+        const actions = named(runs.get("prod")!, "github-prod-governance-actions");
+        const config = { ...(actions.inputs.allowedActionsConfig as object), patternsAlloweds: ["pulumi/actions@v6"] };
+        expect(await violations("prod", { patch: [{ name: actions.name, inputs: { allowedActionsConfig: config } }] })).toEqual([
+            ["no-unpinned-actions", 'Actions permissions (github-prod-governance-actions) must not allow "pulumi/actions@v6", which names a tag or branch: allow "pulumi/actions@*" and pin the SHA in the workflow.'],
+        ]);
+    });
+
+    test("a managed workflow file using a tag", async () => {
+        const content = "jobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n";
+        expect(await violations("dev", { add: [{ type: "github:index/repositoryFile:RepositoryFile", name: "planted-workflow", inputs: { file: ".github/workflows/ci.yml", content } }] })).toEqual([
+            ["no-unpinned-actions", 'Workflow file .github/workflows/ci.yml (planted-workflow) must pin every action to a full commit SHA: "actions/checkout@v4" uses the tag or branch "v4", which can move.'],
+        ]);
+    });
+});
+
+describe("database-not-public and database-has-firewall", () => {
+    test("a database firewall admitting 0.0.0.0/0", async () => {
+        expect(await violations("uat", { patch: [{ name: "database-uat-firewall", inputs: { rules: [{ type: "ip_addr", value: "0.0.0.0/0" }] } }] })).toEqual([
+            ["database-not-public", 'Database firewall (database-uat-firewall) must admit only app servers: the ip_addr rule for "0.0.0.0/0" admits addresses; use droplet rules for the backend servers.'],
+        ]);
+    });
+
+    test("a database firewall with no rules", async () => {
+        expect(await violations("uat", { patch: [{ name: "database-uat-firewall", inputs: { rules: [] } }] })).toEqual([
+            ["database-not-public", "Database firewall (database-uat-firewall) must admit the app servers: an empty rule list leaves the cluster open to every address."],
+        ]);
+    });
+
+    test("a cluster without a firewall", async () => {
+        const resources = runs.get("uat")!.resources.filter((r) => r.name !== "database-uat-firewall");
+        const found = (await pack.analyzeStack(resources)).map((v) => [v.policy, v.message]);
+        expect(found).toEqual([["database-has-firewall", "Database cluster (database-uat-cluster) must have a database firewall: add one whose rules admit the backend servers."]]);
+    });
+});
+
+describe("production-only rules", () => {
+    test("prod's database without a standby", async () => {
+        expect(await violations("prod", { patch: [{ name: "database-prod-cluster", inputs: { nodeCount: 1 } }] })).toEqual([
+            [
+                "prod-database-standby",
+                "Production database cluster (database-prod-cluster) must have at least 2 nodes (a standby) but has 1: set projectmeats:dbNodeCount to 2 with a plan of 2 GB or more.",
+            ],
+        ]);
+    });
+
+    test("SSH open to the internet in prod", async () => {
+        const firewall: RecordedResource = named(runs.get("prod")!, "servers-prod-firewall");
+        const rules = (firewall.inputs.inboundRules as Array<Record<string, unknown>>).map((rule) => (rule.portRange === "22" ? { ...rule, sourceAddresses: ["0.0.0.0/0", "::/0"] } : rule));
+        expect(await violations("prod", { patch: [{ name: firewall.name, inputs: { inboundRules: rules } }] })).toEqual([
+            ["prod-ssh-not-open", "Production firewall (servers-prod-firewall) must not open SSH to 0.0.0.0/0: list the deploy runner's address in projectmeats:sshAllowedCidrs."],
+            ["prod-ssh-not-open", "Production firewall (servers-prod-firewall) must not open SSH to ::/0: list the deploy runner's address in projectmeats:sshAllowedCidrs."],
+        ]);
+    });
+
+    test("prod environments without reviewers, self-review allowed, admins bypassing", async () => {
+        expect(await violations("prod", { patch: [{ name: "github-prod-backend-environment", inputs: { reviewers: [], preventSelfReview: false, canAdminsBypass: true } }] })).toEqual([
+            ["prod-environments-require-reviewers", "Production environment (prod2-backend) must require at least one reviewer: set projectmeats:githubReviewers."],
+            ["prod-environments-require-reviewers", "Production environment (prod2-backend) must prevent self-review: set projectmeats:githubPreventSelfReview to true."],
+            ["prod-environments-require-reviewers", "Production environment (prod2-backend) must not let administrators bypass its rules: set projectmeats:githubAdminBypass to false."],
+        ]);
+    });
+
+    test("the same settings in dev are not a violation: dev is not a production stack", async () => {
+        expect(
+            await violations("dev", {
+                patch: [
+                    { name: "database-dev-cluster", inputs: { nodeCount: 1 } },
+                    { name: "github-dev-backend-environment", inputs: { reviewers: [], preventSelfReview: false, canAdminsBypass: true } },
+                ],
+            }),
+        ).toEqual([]);
+    });
+});
+
+describe("environment-secrets-are-secret", () => {
+    test("a secret written with the deprecated plaintextValue", async () => {
+        expect(await violations("dev", { patch: [{ name: "github-dev-frontend-secret-DOCR_DOCKER_CONFIG", inputs: { plaintextValue: "x" } }] })).toEqual([
+            ["environment-secrets-are-secret", "Actions secret (DOCR_DOCKER_CONFIG) must be set with value or valueEncrypted: plaintextValue and encryptedValue are deprecated."],
+        ]);
+    });
+
+    test("a secret's value in a command's text", async () => {
+        const secret = named(runs.get("dev")!, "github-dev-backend-secret-DEV_DB_URL");
+        const url = (secret.inputs.value as { value: string }).value;
+        expect(await violations("dev", { add: command("planted-leak", `DATABASE_URL=${url} python manage.py migrate`) })).toEqual([
+            ["environment-secrets-are-secret", "Actions secret (DEV_DB_URL) must not appear in plain text: command:remote:Command (planted-leak) has it in create; pass it on stdin or in a 0600 file."],
+        ]);
+    });
+});
