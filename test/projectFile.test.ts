@@ -60,3 +60,16 @@ test("README.md's configuration reference lists every key (run `npm run config:r
     expect(missing).toEqual([]);
     expect(readme.split("\n").slice(0, 15).join("\n")).toContain("npm ci\nnpm test");
 });
+
+test("`npm ci` installs the policy pack's dependencies, and the pack and the program share one @pulumi/pulumi", () => {
+    const policyDir = path.join(PROJECT_DIR, "policy");
+    const fromPack = require.resolve("@pulumi/pulumi/package.json", { paths: [policyDir] });
+    const fromProgram = require.resolve("@pulumi/pulumi/package.json", { paths: [PROJECT_DIR] });
+    expect(fromPack).toBe(fromProgram);
+    expect(require.resolve("@pulumi/policy", { paths: [policyDir] })).toContain("node_modules/@pulumi/policy");
+    const rootPkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+    const packPkg = JSON.parse(fs.readFileSync(path.join(policyDir, "package.json"), "utf8"));
+    expect(rootPkg.workspaces).toEqual(["policy"]);
+    expect(packPkg.dependencies["@pulumi/pulumi"]).toBe(rootPkg.dependencies["@pulumi/pulumi"]);
+    expect(fs.existsSync(path.join(policyDir, "PulumiPolicy.yaml"))).toBe(true);
+});
