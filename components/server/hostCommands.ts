@@ -54,7 +54,7 @@ export function proxySitesCommand(services: readonly Service[]): string {
 }
 
 /** nginx server blocks for the services a droplet runs, one per public hostname. */
-export function renderProxySites(services: readonly Service[], hostnames: Readonly<Record<Service, string>>): string {
+export function renderProxySites(services: readonly Service[], hostnames: Readonly<Record<Service, string>>, listen: readonly string[] = ["80", "[::]:80"]): string {
     return services
         .map((service) =>
             [
@@ -63,8 +63,7 @@ export function renderProxySites(services: readonly Service[], hostnames: Readon
                 `    keepalive 16;`,
                 `}`,
                 `server {`,
-                `    listen 80;`,
-                `    listen [::]:80;`,
+                ...listen.map((address) => `    listen ${address};`),
                 `    server_name ${hostnames[service]};`,
                 `    client_max_body_size 25m;`,
                 `    location / {`,
