@@ -11,6 +11,8 @@ import { environmentSecrets } from "../components/github/secrets";
 import { EnvironmentProject } from "../components/network/EnvironmentProject";
 import { Network } from "../components/network/Network";
 import { ContainerRegistry } from "../components/registry/ContainerRegistry";
+import { ReleaseChain } from "../components/release/ReleaseChain";
+import { ReleaseImages } from "../components/release/ReleaseImages";
 import { AppServers } from "../components/server/AppServers";
 import { githubTokenFromConfig, loadStackConfig } from "./config";
 
@@ -53,6 +55,29 @@ const database = new Database(`database-${env}`, {
     backendDropletIds: servers.backendDropletIds,
 });
 
+const images = new ReleaseImages(`images-${env}`, {
+    environmentName: env,
+    imageSha: config.imageSha,
+    registryEndpoint: registry.endpoint,
+    registryServer: registry.serverUrl,
+    registryCredentials: registry.readCredentials,
+});
+
+const slackWebhookUrl = config.notifications.slackWebhookUrl && pulumi.secret(config.notifications.slackWebhookUrl);
+const teamsWebhookUrl = config.notifications.teamsWebhookUrl && pulumi.secret(config.notifications.teamsWebhookUrl);
+
+new ReleaseChain(`release-${env}`, {
+    environmentName: env,
+    imageSha: config.imageSha,
+    images: images.images,
+    digests: images.digests,
+    servers: servers.servers,
+    hostnames: config.hostnames,
+    databaseUrl: database.connectionUri,
+    slackWebhookUrl,
+    teamsWebhookUrl,
+});
+
 const project = new EnvironmentProject(`project-${env}`, {
     environmentName: env,
     environment: config.projectEnvironment,
@@ -67,13 +92,14 @@ const githubDeployments = new GitHubDeployments(`github-${env}`, {
         databaseUrlSecretName: config.github.databaseUrlSecretName,
         databaseUrl: database.connectionUri,
         registryWriteCredentials: registry.writeCredentials,
-        slackWebhookUrl: config.notifications.slackWebhookUrl && pulumi.secret(config.notifications.slackWebhookUrl),
-        teamsWebhookUrl: config.notifications.teamsWebhookUrl && pulumi.secret(config.notifications.teamsWebhookUrl),
+        slackWebhookUrl,
+        teamsWebhookUrl,
     }),
 });
 
 export const environmentName = env;
 export const imageSha = config.imageSha;
+export const releaseImages = images.images;
 export const registryEndpoint = registry.endpoint;
 export const serverAddresses = servers.publicAddresses;
 export const deployPublicKey = servers.deployPublicKey;

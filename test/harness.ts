@@ -92,11 +92,18 @@ function computedState(type: string, name: string, id: string, inputs: Record<st
                 publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(name).toString("base64").replace(/=/g, "")}\n`,
                 privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nmock-${name}\n-----END OPENSSH PRIVATE KEY-----\n`,
             };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-random-${name}` };
         case "digitalocean:index/sshKey:SshKey":
             return { fingerprint: "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa" };
         default:
             return {};
     }
+}
+
+/** The digest the mock registry gives a tag: stable for a tag, different between tags. */
+export function mockDigest(reference: string): string {
+    return `sha256:${require("crypto").createHash("sha256").update(reference).digest("hex")}`;
 }
 
 function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unknown> {
@@ -110,6 +117,8 @@ function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unkn
                 region: "nyc3",
                 subscriptionTierSlug: "basic",
             };
+        case "docker:index/getRegistryImage:getRegistryImage":
+            return { id: args.inputs.name, name: args.inputs.name, sha256Digest: mockDigest(String(args.inputs.name)) };
         case "github:index/getUser:getUser":
             return { id: String(5000 + [...String(args.inputs.username)].reduce((a, c) => a + c.charCodeAt(0), 0)), login: args.inputs.username };
         case "github:index/getTeam:getTeam":

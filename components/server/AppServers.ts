@@ -115,6 +115,7 @@ export class AppServers extends pulumi.ComponentResource {
                         create: "bash scripts/local/wait-for-ssh.sh",
                         environment: { HOST: droplet.ipv4Address, DEADLINE_SECONDS: String(args.sshWaitSeconds ?? 300) },
                         logging: command.local.Logging.StdoutAndStderr,
+                        addPreviousOutputInEnv: false,
                     },
                     { parent: this },
                 );

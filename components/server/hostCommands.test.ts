@@ -8,7 +8,7 @@ test("waitForCloudInit accepts 'done with recoverable errors' (exit 2)", () => {
 test("registryLoginCommand writes stdin to a private Docker config, atomically", () => {
     expect(registryLoginCommand()).toBe(
         "{ cloud-init status --wait >/dev/null || [ $? -eq 2 ]; } && install -d -m 0700 /home/deploy/.docker && " +
-            "(umask 077 && cat > /home/deploy/.docker/config.json.new) && mv -f /home/deploy/.docker/config.json.new /home/deploy/.docker/config.json",
+            "{ (umask 077 && cat > /home/deploy/.docker/config.json.new) && mv -f /home/deploy/.docker/config.json.new /home/deploy/.docker/config.json; }",
     );
 });
 

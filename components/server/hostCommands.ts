@@ -17,16 +17,17 @@ export function waitForCloudInit(): Script {
 /** Path of the deploy user's Docker client configuration, which holds the registry credentials. */
 export const DOCKER_CONFIG_PATH = `/home/${DEPLOY_USER}/.docker/config.json`;
 
+/**
+ * Replaces `path` with stdin, mode 0600, atomically (a reader never sees half a file): the one way
+ * secrets reach a host.
+ */
+export function writePrivateFileFromStdin(path: string): Script {
+    return and(privately(toFile(["cat"], `${path}.new`)), ["mv", "-f", `${path}.new`, path]);
+}
+
 /** Writes the Docker `config.json` read from stdin (mode 0600): the same as `docker login`. */
 export function registryLoginCommand(): string {
-    return render(
-        and(
-            waitForCloudInit(),
-            ["install", "-d", "-m", "0700", `/home/${DEPLOY_USER}/.docker`],
-            privately(toFile(["cat"], `${DOCKER_CONFIG_PATH}.new`)),
-            ["mv", "-f", `${DOCKER_CONFIG_PATH}.new`, DOCKER_CONFIG_PATH],
-        ),
-    );
+    return render(and(waitForCloudInit(), ["install", "-d", "-m", "0700", `/home/${DEPLOY_USER}/.docker`], writePrivateFileFromStdin(DOCKER_CONFIG_PATH)));
 }
 
 /** Path of the nginx server blocks a droplet serves. */

@@ -22,6 +22,12 @@ export const SERVICE_PORTS: Readonly<Record<Service, { readonly first: number; r
     frontend: { first: 8080, last: 8089 },
 };
 
+/** The port each service listens on inside its container. */
+export const CONTAINER_PORTS: Readonly<Record<Service, number>> = { backend: 8000, frontend: 80 };
+
+/** The path each service answers health checks on. */
+export const HEALTH_PATHS: Readonly<Record<Service, string>> = { backend: "/api/v1/health/", frontend: "/" };
+
 /** Tag on every droplet of an environment; the cloud firewall applies to it. */
 export function environmentTag(environmentName: string): string {
     return `projectmeats-${environmentName}`;

@@ -1,0 +1,135 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { Service } from "../../infra/config";
+import type { AppServer } from "../server/AppServers";
+import { deployCommand, envFileCommand, healthCommand, migrateCommand } from "./commands";
+import { HOST_SCRIPTS, remoteScript, renderEnvFile, scriptDigest } from "./hostFiles";
+
+export interface ReleaseChainArgs {
+    readonly environmentName: string;
+    /** Commit SHA of the release; with the digests, the trigger of every step. */
+    readonly imageSha: string;
+    /** Pinned image references (`repository@sha256:…`) by service. */
+    readonly images: Readonly<Record<Service, pulumi.Input<string>>>;
+    readonly digests: Readonly<Record<Service, pulumi.Input<string>>>;
+    /** The droplets, with their connections and the resources that make them ready. */
+    readonly servers: readonly AppServer[];
+    readonly hostnames: Readonly<Record<Service, string>>;
+    /** The backend's `DATABASE_URL` (secret). */
+    readonly databaseUrl: pulumi.Input<string>;
+    /** Webhook URLs for the notification; each optional (secrets). */
+    readonly slackWebhookUrl?: pulumi.Input<string>;
+    readonly teamsWebhookUrl?: pulumi.Input<string>;
+}
+
+const CHAIN = { addPreviousOutputInEnv: false } as const;
+
+/**
+ * One release: env file → migrate → deploy backend → health check backend → deploy frontend →
+ * health check frontend → notify. Every step carries the SHA and digest in `triggers`, so a new SHA
+ * replaces exactly this chain. No step has a `delete` command: a replacement creates the new step
+ * before deleting the old one, and deleting must never touch the release that just went live.
+ */
+export class ReleaseChain extends pulumi.ComponentResource {
+    public readonly healthChecks: readonly command.remote.Command[];
+
+    constructor(name: string, args: ReleaseChainArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("projectmeats:release:ReleaseChain", name, {}, opts);
+
+        const backends = args.servers.filter((s) => s.services.includes("backend"));
+        const frontends = args.servers.filter((s) => s.services.includes("frontend"));
+        if (backends.length === 0) throw new pulumi.ResourceError("`servers` must include at least one server that runs the backend.", this);
+        if (frontends.length === 0) throw new pulumi.ResourceError("`servers` must include at least one server that runs the frontend.", this);
+        const triggers = (service: Service) => [args.imageSha, args.digests[service]];
+
+        // Generated once and kept in state as a secret: Django's signing key.
+        const secretKey = new random.RandomPassword(`${name}-django-secret-key`, { length: 64, special: false }, { parent: this });
+        const backendEnv = pulumi.secret(
+            pulumi.all([args.databaseUrl, secretKey.result]).apply(([url, key]) =>
+                renderEnvFile({ DATABASE_URL: url, DJANGO_SECRET_KEY: key, DJANGO_ALLOWED_HOSTS: args.hostnames.backend, DJANGO_DEBUG: "False" }),
+            ),
+        );
+
+        // Ship the scripts to every server; a content change re-ships them.
+        const scripts = new Map<string, pulumi.Resource[]>();
+        for (const server of args.servers) {
+            scripts.set(
+                server.key,
+                HOST_SCRIPTS.map(
+                    (script) =>
+                        new command.remote.CopyToRemote(
+                            `${name}-${server.key}-script-${script}`,
+                            { connection: server.connection, source: new pulumi.asset.FileAsset(`scripts/host/${script}`), remotePath: remoteScript(script), triggers: [scriptDigest(script)] },
+                            { parent: this, dependsOn: server.ready },
+                        ),
+                ),
+            );
+        }
+
+        const envFiles = new Map<string, command.remote.Command>();
+        for (const server of backends) {
+            envFiles.set(
+                server.key,
+                new command.remote.Command(
+                    `${name}-${server.key}-env-backend`,
+                    { connection: server.connection, create: envFileCommand("backend"), stdin: backendEnv, logging: command.remote.Logging.Stderr, ...CHAIN },
+                    { parent: this, dependsOn: server.ready },
+                ),
+            );
+        }
+
+        const first = backends[0];
+        const migrate = new command.remote.Command(
+            `${name}-migrate`,
+            { connection: first.connection, create: pulumi.output(args.images.backend).apply(migrateCommand), triggers: triggers("backend"), logging: command.remote.Logging.StdoutAndStderr, ...CHAIN },
+            { parent: this, dependsOn: [envFiles.get(first.key)!, ...scripts.get(first.key)!] },
+        );
+
+        const step = (server: AppServer, service: Service, after: pulumi.Resource[]) => {
+            const deploy = new command.remote.Command(
+                `${name}-${server.key}-deploy-${service}`,
+                {
+                    connection: server.connection,
+                    create: pulumi
+                        .output(args.images[service])
+                        .apply((image) => deployCommand({ service, release: args.imageSha, image, withEnvFile: service === "backend" })),
+                    triggers: triggers(service),
+                    logging: command.remote.Logging.StdoutAndStderr,
+                    ...CHAIN,
+                },
+                { parent: this, dependsOn: [...after, ...scripts.get(server.key)!] },
+            );
+            return new command.remote.Command(
+                `${name}-${server.key}-health-${service}`,
+                { connection: server.connection, create: healthCommand(service, args.hostnames[service]), triggers: triggers(service), logging: command.remote.Logging.StdoutAndStderr, ...CHAIN },
+                { parent: this, dependsOn: [deploy] },
+            );
+        };
+
+        const backendHealth = backends.map((server) => step(server, "backend", [migrate, envFiles.get(server.key)!]));
+        const frontendHealth = frontends.map((server) => step(server, "frontend", backendHealth));
+        this.healthChecks = [...backendHealth, ...frontendHealth];
+
+        // Runs where `pulumi up` runs; never fails the release (see scripts/local/notify.mjs).
+        const webhooks = pulumi.secret(
+            pulumi
+                .all([args.slackWebhookUrl, args.teamsWebhookUrl])
+                .apply(([slack, teams]) => `${slack ? `slack ${slack}\n` : ""}${teams ? `teams ${teams}\n` : ""}`),
+        );
+        new command.local.Command(
+            `${name}-notify`,
+            {
+                create: "node scripts/local/notify.mjs",
+                stdin: webhooks,
+                environment: { PM_ENVIRONMENT: args.environmentName, PM_SHA: args.imageSha, PM_COMPONENT: "backend, frontend", PM_STATUS: "success" },
+                triggers: [args.imageSha, args.digests.backend, args.digests.frontend],
+                logging: command.local.Logging.StdoutAndStderr,
+                ...CHAIN,
+            },
+            { parent: this, dependsOn: [...this.healthChecks] },
+        );
+
+        this.registerOutputs({});
+    }
+}

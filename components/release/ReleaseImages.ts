@@ -1,0 +1,57 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { Service } from "../../infra/config";
+import { pinnedReference, registryAuthFromDockerConfig, releaseTag, repositoryOf } from "./images";
+
+export interface ReleaseImagesArgs {
+    /** Short environment name: tags are `<env>-<sha>`. */
+    readonly environmentName: string;
+    /** Commit SHA of the release. */
+    readonly imageSha: string;
+    /** e.g. `registry.digitalocean.com/projectmeats`. */
+    readonly registryEndpoint: pulumi.Input<string>;
+    /** e.g. `registry.digitalocean.com`. */
+    readonly registryServer: pulumi.Input<string>;
+    /** Docker `config.json` that can read the registry (secret). */
+    readonly registryCredentials: pulumi.Input<string>;
+}
+
+/**
+ * Resolves each service's `<env>-<sha>` tag to its digest through the registry, so the release
+ * deploys `repository@sha256:…` and a re-pushed tag cannot slip a different image in.
+ */
+export class ReleaseImages extends pulumi.ComponentResource {
+    /** Pinned references, `repository@sha256:…`, by service. */
+    public readonly images: Readonly<Record<Service, pulumi.Output<string>>>;
+    /** `sha256:…` digests by service. */
+    public readonly digests: Readonly<Record<Service, pulumi.Output<string>>>;
+
+    constructor(name: string, args: ReleaseImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("projectmeats:release:ReleaseImages", name, {}, opts);
+
+        // Only reads the registry's API: no Docker daemon is needed where `pulumi up` runs.
+        const provider = new docker.Provider(
+            `${name}-registry`,
+            {
+                disableDockerDaemonCheck: true,
+                registryAuth: [pulumi.secret(pulumi.all([args.registryCredentials, args.registryServer]).apply(([config, server]) => registryAuthFromDockerConfig(config, server)))],
+            },
+            { parent: this },
+        );
+
+        const tag = releaseTag(args.environmentName, args.imageSha);
+        const services: Service[] = ["backend", "frontend"];
+        const digests = {} as Record<Service, pulumi.Output<string>>;
+        const images = {} as Record<Service, pulumi.Output<string>>;
+        for (const service of services) {
+            const repository = pulumi.output(args.registryEndpoint).apply((endpoint) => repositoryOf(endpoint, service));
+            const found = docker.getRegistryImageOutput({ name: pulumi.interpolate`${repository}:${tag}` }, { parent: this, provider });
+            digests[service] = found.sha256Digest;
+            images[service] = pulumi.all([repository, found.sha256Digest]).apply(([repo, digest]) => pinnedReference(repo, digest));
+        }
+
+        this.images = images;
+        this.digests = digests;
+        this.registerOutputs({ images, digests });
+    }
+}

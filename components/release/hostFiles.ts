@@ -1,0 +1,45 @@
+/** Where the release chain keeps its files on a droplet, and the scripts it ships there. */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type { Service } from "../../infra/config";
+import { APP_ROOT } from "../server/layout";
+
+/** The scripts shipped to every droplet, from `scripts/host/` in this repository. */
+export const HOST_SCRIPTS = ["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh"] as const;
+export type HostScript = (typeof HOST_SCRIPTS)[number];
+
+export const LOCAL_SCRIPT_DIR = path.resolve(__dirname, "../../scripts/host");
+export const REMOTE_SCRIPT_DIR = `${APP_ROOT}/bin`;
+
+export function localScript(script: HostScript): string {
+    return path.join(LOCAL_SCRIPT_DIR, script);
+}
+
+export function remoteScript(script: HostScript): string {
+    return `${REMOTE_SCRIPT_DIR}/${script}`;
+}
+
+/** SHA-256 of a script's content: a change re-ships it. */
+export function scriptDigest(script: HostScript): string {
+    return crypto.createHash("sha256").update(fs.readFileSync(localScript(script))).digest("hex");
+}
+
+/** The env file of a service on the host (mode 0600, written from stdin). */
+export function envFilePath(service: Service): string {
+    return `${APP_ROOT}/${service}.env`;
+}
+
+/**
+ * Renders a Docker env file. Docker reads it line by line with no quoting, so a value holding a
+ * newline would split into a second variable: refuse it rather than write a wrong file.
+ */
+export function renderEnvFile(variables: Readonly<Record<string, string>>): string {
+    return Object.entries(variables)
+        .map(([key, value]) => {
+            if (!/^[A-Z_][A-Z0-9_]*$/.test(key)) throw new Error(`env file key must be UPPER_SNAKE_CASE, got ${JSON.stringify(key)}`);
+            if (/[\r\n\0]/.test(value)) throw new Error(`env file value of ${key} must be one line`);
+            return `${key}=${value}\n`;
+        })
+        .join("");
+}

@@ -1,0 +1,32 @@
+/** Naming and pinning of release images. */
+import type { Service } from "../../infra/config";
+
+/** The tag ProjectMeats' build pushes for an environment and commit: `<env>-<sha>`. */
+export function releaseTag(environmentName: string, sha: string): string {
+    return `${environmentName}-${sha}`;
+}
+
+/** `registry.digitalocean.com/<registry>/<service>` */
+export function repositoryOf(endpoint: string, service: Service): string {
+    return `${endpoint}/${service}`;
+}
+
+/** An image reference that cannot move: `repository@sha256:…`. */
+export function pinnedReference(repository: string, digest: string): string {
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`not a sha256 digest: ${JSON.stringify(digest)}`);
+    return `${repository}@${digest}`;
+}
+
+/**
+ * Username and password for `server` from a Docker `config.json` (what DOCR credentials are), for
+ * providers that take them apart.
+ */
+export function registryAuthFromDockerConfig(dockerConfig: string, server: string): { address: string; username: string; password: string } {
+    const auths = (JSON.parse(dockerConfig) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
+    const encoded = auths[server]?.auth;
+    if (encoded === undefined) throw new Error(`the Docker config has no credentials for ${server} (it has: ${Object.keys(auths).join(", ") || "none"})`);
+    const decoded = Buffer.from(encoded, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) throw new Error(`the credentials for ${server} are not user:password`);
+    return { address: server, username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

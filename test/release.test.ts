@@ -1,0 +1,136 @@
+/** The release chain as the program declares it, under mocks, for every stack. */
+import { STACK_NAMES } from "../stacks";
+import { ProgramRun, RecordedResource, isSecret, mockDigest, named, ofType, reveal, runProgram } from "./harness";
+
+const SHA_1 = "1111111aaaaaaa";
+const SHA_2 = "2222222bbbbbbb";
+
+const runs = new Map<string, ProgramRun>();
+beforeAll(async () => {
+    for (const stack of STACK_NAMES) runs.set(stack, await runProgram(stack, { config: { "projectmeats:imageSha": SHA_1 } }));
+});
+
+const plain = (r: RecordedResource) => reveal(r.inputs) as Record<string, unknown>;
+const env = (stack: string) => (stack === "dev" ? "dev" : stack);
+
+function byUrn(run: ProgramRun): Map<string, RecordedResource> {
+    return new Map(run.resources.map((r) => [r.urn, r]));
+}
+
+function isInRelease(run: ProgramRun, resource: RecordedResource): boolean {
+    const all = byUrn(run);
+    for (let r: RecordedResource | undefined = resource; r; r = all.get(r.parent)) if (r.type === "projectmeats:release:ReleaseChain") return true;
+    return false;
+}
+
+describe.each(STACK_NAMES)("stack %s", (stack) => {
+    test("a new SHA changes only release-chain resources; droplets, database, registry, firewalls and GitHub are untouched", async () => {
+        const first = runs.get(stack)!;
+        const second = await runProgram(stack, { config: { "projectmeats:imageSha": SHA_2 } });
+        expect(second.error).toBeUndefined();
+        const before = byUrn(first);
+        const changed = second.resources.filter((r) => JSON.stringify(r.inputs) !== JSON.stringify(before.get(r.urn)?.inputs)).map((r) => r.name);
+        expect([...before.keys()].sort()).toEqual(second.resources.map((r) => r.urn).sort());
+        expect(changed.length).toBeGreaterThan(0);
+        for (const name of changed) expect({ name, release: isInRelease(second, named(second, name)) }).toEqual({ name, release: true });
+        const kinds = new Set(changed.map((name) => named(second, name).type));
+        expect([...kinds].sort()).toEqual(["command:local:Command", "command:remote:Command"]);
+        // And every step of the chain did change: nothing of the old release is left to run.
+        const chainSteps = second.resources.filter((r) => isInRelease(second, r) && /^command:(remote|local):Command$/.test(r.type) && !r.name.endsWith("-env-backend")).map((r) => r.name);
+        expect(changed.sort()).toEqual(chainSteps.sort());
+    });
+
+    test("the same SHA again changes nothing", async () => {
+        const again = await runProgram(stack, { config: { "projectmeats:imageSha": SHA_1 } });
+        expect(again.resources.map((r) => JSON.stringify(r.inputs))).toEqual(runs.get(stack)!.resources.map((r) => JSON.stringify(r.inputs)));
+    });
+
+    test("images are resolved from <env>-<sha> tags and deployed by digest; SHA and digest are the triggers", () => {
+        const run = runs.get(stack)!;
+        const tag = (service: string) => `registry.digitalocean.com/projectmeats/${service}:${env(stack)}-${SHA_1}`;
+        expect(run.calls.filter((c) => c.token === "docker:index/getRegistryImage:getRegistryImage").map((c) => c.inputs.name)).toEqual([tag("backend"), tag("frontend")]);
+        for (const deploy of ofType(run, "command:remote:Command").filter((r) => /-deploy-(backend|frontend)$/.test(r.name))) {
+            const service = deploy.name.endsWith("backend") ? "backend" : "frontend";
+            const digest = mockDigest(tag(service));
+            expect(plain(deploy).triggers).toEqual([SHA_1, digest]);
+            expect(String(plain(deploy).create)).toContain(`--image registry.digitalocean.com/projectmeats/${service}@${digest}`);
+            expect(String(plain(deploy).create)).toContain(`--release ${SHA_1}`);
+        }
+        expect(plain(named(run, `release-${env(stack)}-migrate`))).toMatchObject({
+            create: `bash /srv/projectmeats/bin/migrate.sh --image registry.digitalocean.com/projectmeats/backend@${mockDigest(tag("backend"))} --env-file /srv/projectmeats/backend.env`,
+            triggers: [SHA_1, mockDigest(tag("backend"))],
+        });
+    });
+
+    test("the chain runs env file → migrate → deploy backend → health backend → deploy frontend → health frontend → notify", () => {
+        const run = runs.get(stack)!;
+        const e = env(stack);
+        const urn = (name: string) => named(run, name).urn;
+        const deps = (name: string) => named(run, name).dependencies;
+        const steps = ofType(run, "command:remote:Command").map((r) => r.name);
+        const backendKeys = steps.filter((n) => n.endsWith("-deploy-backend")).map((n) => n.slice(`release-${e}-`.length, -"-deploy-backend".length));
+        const frontendKeys = steps.filter((n) => n.endsWith("-deploy-frontend")).map((n) => n.slice(`release-${e}-`.length, -"-deploy-frontend".length));
+        expect(deps(`release-${e}-migrate`)).toContain(urn(`release-${e}-${backendKeys[0]}-env-backend`));
+        for (const key of backendKeys) {
+            expect(deps(`release-${e}-${key}-deploy-backend`)).toContain(urn(`release-${e}-migrate`));
+            expect(deps(`release-${e}-${key}-deploy-backend`)).toContain(urn(`release-${e}-${key}-script-deploy.sh`));
+            expect(deps(`release-${e}-${key}-health-backend`)).toContain(urn(`release-${e}-${key}-deploy-backend`));
+        }
+        for (const key of frontendKeys) {
+            for (const backend of backendKeys) expect(deps(`release-${e}-${key}-deploy-frontend`)).toContain(urn(`release-${e}-${backend}-health-backend`));
+            expect(deps(`release-${e}-${key}-health-frontend`)).toContain(urn(`release-${e}-${key}-deploy-frontend`));
+        }
+        const health = steps.filter((n) => /-health-(backend|frontend)$/.test(n)).map(urn).sort();
+        // Besides the health checks, only data dependencies (the digests come from the registry).
+        const commandDeps = deps(`release-${e}-notify`).filter((d) => d.includes("command:"));
+        expect([...commandDeps].sort()).toEqual(health);
+    });
+
+    test("secrets reach the host on stdin only; no command text, environment or log setting exposes them", () => {
+        const run = runs.get(stack)!;
+        const commands = run.resources.filter((r) => r.type.startsWith("command:"));
+        for (const c of commands) {
+            expect(c.inputs.delete).toBeUndefined();
+            expect(c.inputs.environment === undefined || c.type === "command:local:Command").toBe(true);
+            expect(JSON.stringify([c.inputs.create, c.inputs.environment ?? null, c.inputs.triggers ?? null])).not.toMatch(/mock-password|mock-random|postgresql:\/\/|"auths"|hooks\.slack/);
+            if (c.type !== "command:remote:CopyToRemote") expect(c.inputs.addPreviousOutputInEnv).toBe(false);
+        }
+        for (const envFile of commands.filter((c) => c.name.endsWith("-env-backend"))) {
+            expect(isSecret(envFile.inputs.stdin)).toBe(true);
+            expect(plain(envFile).stdin).toBe(
+                `DATABASE_URL=postgresql://projectmeats:mock-password-for-projectmeats@private-projectmeats-${env(stack)}-do-user-1.db.ondigitalocean.com:25060/projectmeats?sslmode=require\n` +
+                    `DJANGO_SECRET_KEY=mock-random-release-${env(stack)}-django-secret-key\nDJANGO_ALLOWED_HOSTS=${plain(named(run, `release-${env(stack)}-notify`)) && (stack === "prod" ? "api.projectmeats.com" : `api.${stack}.projectmeats.com`)}\nDJANGO_DEBUG=False\n`,
+            );
+            expect(plain(envFile).logging).toBe("stderr");
+            expect(plain(envFile).create).toBe(
+                "{ cloud-init status --wait >/dev/null || [ $? -eq 2 ]; } && { (umask 077 && cat > /srv/projectmeats/backend.env.new) && mv -f /srv/projectmeats/backend.env.new /srv/projectmeats/backend.env; }",
+            );
+        }
+    });
+
+    test("every server gets the four scripts, re-shipped when their content changes", () => {
+        const run = runs.get(stack)!;
+        const copies = ofType(run, "command:remote:CopyToRemote");
+        const servers = ofType(run, "digitalocean:index/droplet:Droplet").length;
+        expect(copies).toHaveLength(servers * 4);
+        for (const copy of copies) {
+            expect(String(plain(copy).remotePath)).toMatch(/^\/srv\/projectmeats\/bin\/(lib|health-check|migrate|deploy)\.sh$/);
+            expect(plain(copy).triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+        }
+    });
+});
+
+test("the notification carries the webhooks on stdin as a secret, and is skipped quietly without them", async () => {
+    const run = await runProgram("dev", {
+        config: { "projectmeats:imageSha": SHA_1 },
+        secretConfig: { "projectmeats:slackWebhookUrl": "https://hooks.slack.com/services/T0/B0/XYZ" },
+    });
+    const notify = named(run, "release-dev-notify");
+    expect(isSecret(notify.inputs.stdin)).toBe(true);
+    expect(plain(notify)).toMatchObject({
+        create: "node scripts/local/notify.mjs",
+        stdin: "slack https://hooks.slack.com/services/T0/B0/XYZ\n",
+        environment: { PM_ENVIRONMENT: "dev", PM_SHA: SHA_1, PM_COMPONENT: "backend, frontend", PM_STATUS: "success" },
+    });
+    expect(plain(named(runs.get("dev")!, "release-dev-notify")).stdin).toBe("");
+});
