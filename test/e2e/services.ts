@@ -56,7 +56,16 @@ function portOpen(port: number): Promise<boolean> {
 /** The Debian packages these tests need; `.ci/run` installs them. */
 export const REQUIRED_COMMANDS = ["dockerd", "docker", "docker-registry", "htpasswd", "nginx", "busybox", "curl", "initdb", "pg_ctl"];
 
+/** Debian installs PostgreSQL's server binaries outside PATH; find them there too. */
+function withPostgresOnPath(): void {
+    const base = "/usr/lib/postgresql";
+    if (!fs.existsSync(base)) return;
+    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin/initdb"))).sort((a, b) => Number(b) - Number(a));
+    if (versions.length > 0 && !spawnSyncOk("sh", ["-c", "command -v initdb"])) process.env.PATH = `${process.env.PATH}:${path.join(base, versions[0], "bin")}`;
+}
+
 export async function startServices(): Promise<Services> {
+    withPostgresOnPath();
     const missing = REQUIRED_COMMANDS.filter((c) => spawnSyncOk("sh", ["-c", `command -v ${c}`]) === false);
     if (missing.length > 0) throw new Error(`missing ${missing.join(", ")}: install docker.io docker-registry apache2-utils nginx-light busybox-static postgresql (see .ci/run)`);
 
