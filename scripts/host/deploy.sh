@@ -12,7 +12,7 @@
 #                  [--state-dir DIR] [--upstream FILE] [--nginx "COMMAND"]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 
 service=""

@@ -5,7 +5,7 @@
 # Usage: migrate.sh --image REPOSITORY@sha256:... --env-file PATH [--pull-attempts N]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$here/lib.sh"
 LOG_PREFIX="migrate"
 
