@@ -61,12 +61,12 @@ function withPostgresOnPath(): void {
     const base = "/usr/lib/postgresql";
     if (!fs.existsSync(base)) return;
     const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin/initdb"))).sort((a, b) => Number(b) - Number(a));
-    if (versions.length > 0 && !spawnSyncOk("sh", ["-c", "command -v initdb"])) process.env.PATH = `${process.env.PATH}:${path.join(base, versions[0], "bin")}`;
+    if (versions.length > 0 && !succeeds("sh", ["-c", "command -v initdb"])) process.env.PATH = `${process.env.PATH}:${path.join(base, versions[0], "bin")}`;
 }
 
 export async function startServices(): Promise<Services> {
     withPostgresOnPath();
-    const missing = REQUIRED_COMMANDS.filter((c) => spawnSyncOk("sh", ["-c", `command -v ${c}`]) === false);
+    const missing = REQUIRED_COMMANDS.filter((c) => succeeds("sh", ["-c", `command -v ${c}`]) === false);
     if (missing.length > 0) throw new Error(`missing ${missing.join(", ")}: install docker.io docker-registry apache2-utils nginx-light busybox-static postgresql (see .ci/run)`);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pm-e2e-"));
@@ -84,7 +84,7 @@ export async function startServices(): Promise<Services> {
     const socket = path.join(dir, "docker.sock");
     start("dockerd", "dockerd", ["--host", `unix://${socket}`, "--data-root", path.join(dir, "docker"), "--exec-root", path.join(dir, "docker-exec"), "--pidfile", path.join(dir, "docker.pid")]);
     const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: path.join(dir, "docker-client") };
-    await waitFor("dockerd", () => spawnSyncOk("docker", ["info"], env));
+    await waitFor("dockerd", () => succeeds("docker", ["info"], env));
 
     // Registry with htpasswd auth, like DOCR: pushes and pulls need `docker login`.
     const registryPort = await freePort();
@@ -157,13 +157,13 @@ export async function startServices(): Promise<Services> {
             };
         },
         async stop() {
-            spawnSyncOk("sh", ["-c", "docker ps -aq | xargs -r docker rm -f"], env);
+            succeeds("sh", ["-c", "docker ps -aq | xargs -r docker rm -f"], env);
             const nginxPid = fs.existsSync(path.join(dir, "nginx.pid")) ? Number(fs.readFileSync(path.join(dir, "nginx.pid"), "utf8")) : undefined;
             if (nginxPid) await stopPid(nginxPid);
             for (const child of [...children].reverse()) await stopChild(child);
             // dockerd can leave its network namespace bind-mounted under the exec root.
             const mounts = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").map((line) => line.split(" ")[1]).filter((m) => m?.startsWith(`${dir}/`));
-            for (const mount of mounts.reverse()) spawnSyncOk("umount", ["-l", mount]);
+            for (const mount of mounts.reverse()) succeeds("umount", ["-l", mount]);
             fs.rmSync(dir, { recursive: true, force: true });
         },
     };
@@ -176,7 +176,7 @@ export function startNginx(services: Services, site: string): void {
     execFileSync("sh", ["-c", services.nginx.command], { stdio: "ignore" });
 }
 
-function spawnSyncOk(command: string, args: string[], env?: NodeJS.ProcessEnv): boolean {
+function succeeds(command: string, args: string[], env?: NodeJS.ProcessEnv): boolean {
     try {
         execFileSync(command, args, { stdio: "ignore", env });
         return true;
