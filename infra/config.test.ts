@@ -58,6 +58,7 @@ describe("parseStackConfig accepts", () => {
                 image: "ubuntu-24-04-x64",
                 backups: false,
                 sshAllowedCidrs: ["203.0.113.0/24"],
+                sshPort: 22,
                 adminSshKeyFingerprints: [],
                 groups: [
                     { key: "backend", services: ["backend"], size: "s-1vcpu-2gb", count: 1 },
@@ -133,6 +134,9 @@ describe("parseStackConfig rejects, with the stack, key, value and expected form
         ["an SSH block that is not a CIDR", "sshAllowedCidrs", '["203.0.113.7"]', `${S}sshAllowedCidrs: got "203.0.113.7"; expected an IPv4 or IPv6 CIDR block with no host bits set, e.g. "203.0.113.0/24" or "198.51.100.7/32"`],
         ["no SSH blocks at all", "sshAllowedCidrs", "[]", `${S}sshAllowedCidrs: got "[]"; expected at least one CIDR block: the release chain deploys over SSH`],
         ["SSH blocks as a plain string", "sshAllowedCidrs", "203.0.113.0/24", `${S}sshAllowedCidrs: got "203.0.113.0/24"; expected a YAML list of strings, e.g. [a, b]`],
+        ["an SSH port nginx uses", "sshPort", "80", `${S}sshPort: got "80"; expected a TCP port from 1 to 65535 that is not 80, 443 or an app port (8000-8009, 8080-8089)`],
+        ["an SSH port a release container uses", "sshPort", "8081", `${S}sshPort: got "8081"; expected a TCP port from 1 to 65535 that is not 80, 443 or an app port (8000-8009, 8080-8089)`],
+        ["an SSH port out of range", "sshPort", "70000", `${S}sshPort: got "70000"; expected a TCP port from 1 to 65535 that is not 80, 443 or an app port (8000-8009, 8080-8089)`],
         ["a hostname with an underscore", "backendHostname", "api_dev.example.com", `${S}backendHostname: got "api_dev.example.com"; expected a lowercase fully qualified hostname, e.g. "api.dev.example.com"`],
         ["the same hostname twice", "frontendHostname", "api.dev.example.com", `${S}frontendHostname: got "api.dev.example.com"; expected a hostname different from backendHostname`],
         ["an unsupported PostgreSQL version", "dbVersion", "12", `${S}dbVersion: got "12"; expected a PostgreSQL major version DigitalOcean offers, one of 13, 14, 15, 16, 17`],

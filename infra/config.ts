@@ -24,6 +24,7 @@ import {
 } from "./catalog";
 import { cidrsOverlap, isNetworkAddress, isPrivateIpv4, parseCidr } from "./cidr";
 import { CONFIG_KEYS, CONFIG_KEY_NAMES, ConfigKey, ConfigKeySpec } from "./configKeys";
+import { SERVICE_PORTS } from "../components/server/layout";
 
 export const CONFIG_NAMESPACE = "projectmeats";
 
@@ -54,6 +55,7 @@ export interface StackConfig {
         readonly image: string;
         readonly backups: boolean;
         readonly sshAllowedCidrs: readonly string[];
+        readonly sshPort: number;
         readonly adminSshKeyFingerprints: readonly string[];
         readonly groups: readonly ServerGroupConfig[];
     };
@@ -232,6 +234,11 @@ export function isUnpinnedActionPattern(value: string): boolean {
     return /^[A-Za-z0-9_.-]+\/(\*|[A-Za-z0-9_.*-]+(\/[A-Za-z0-9_.*/-]+)?)(@\*)?$/.test(value);
 }
 
+/** A port sshd may take: not one nginx or the release containers use. */
+export function isFreeSshPort(port: number): boolean {
+    return Number.isInteger(port) && port >= 1 && port <= 65535 && port !== 80 && port !== 443 && !Object.values(SERVICE_PORTS).some((p) => port >= p.first && port <= p.last);
+}
+
 export function isHostname(value: string): boolean {
     const labels = value.split(".");
     return value.length <= 253 && labels.length >= 2 && labels.every((label) => HOST_LABEL.test(label)) && /[a-z]/.test(labels[labels.length - 1]);
@@ -359,6 +366,10 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
             }
         }
     }
+    const sshPort = num("sshPort");
+    if (sshPort !== undefined && !isFreeSshPort(sshPort)) {
+        problems.add("sshPort", sshPort, `a TCP port from 1 to 65535 that is not 80, 443 or an app port (${Object.values(SERVICE_PORTS).map((p) => `${p.first}-${p.last}`).join(", ")})`);
+    }
     const fingerprints = list("adminSshKeyFingerprints") ?? [];
     for (const fingerprint of fingerprints) {
         if (!DO_KEY_FINGERPRINT.test(fingerprint)) problems.add("adminSshKeyFingerprints", fingerprint, 'an MD5 key fingerprint as DigitalOcean shows it, e.g. "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa"');
@@ -479,6 +490,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
             image: dropletImage!,
             backups: bool("dropletBackups")!,
             sshAllowedCidrs: sshAllowedCidrs!,
+            sshPort: sshPort!,
             adminSshKeyFingerprints: fingerprints,
             groups,
         },

@@ -88,7 +88,12 @@ export const CONFIG_KEYS = {
     },
     sshAllowedCidrs: {
         type: "array",
-        description: "CIDR blocks allowed to reach SSH (port 22); must include where `pulumi up` runs, since the release chain deploys over SSH.",
+        description: "CIDR blocks allowed to reach SSH (projectmeats:sshPort); must include where `pulumi up` runs, since the release chain deploys over SSH.",
+    },
+    sshPort: {
+        type: "integer",
+        default: 22,
+        description: "TCP port the droplets' SSH server listens on (1-65535, not 80, 443 or an app port). Baked into user data: changing it replaces the droplets.",
     },
     adminSshKeyFingerprints: {
         type: "array",

@@ -38,6 +38,7 @@ const servers = new AppServers(`servers-${env}`, {
     backups: config.servers.backups,
     groups: config.servers.groups,
     sshAllowedCidrs: config.servers.sshAllowedCidrs,
+    sshPort: config.servers.sshPort,
     adminSshKeyFingerprints: config.servers.adminSshKeyFingerprints,
     hostnames: config.hostnames,
     registryCredentials: registry.readCredentials,

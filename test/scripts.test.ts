@@ -48,7 +48,7 @@ test("wait-for-ssh returns as soon as the port accepts connections", async () =>
 test("wait-for-ssh gives up after its deadline with an actionable message", () => {
     const result = waitForSsh(9, 2);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe("ssh port 127.0.0.1:9 still closed after 2s; is the droplet up and port 22 open to this machine (projectmeats:sshAllowedCidrs)?\n");
+    expect(result.stderr).toBe("ssh port 127.0.0.1:9 still closed after 2s; is the droplet up and port 9 open to this machine (projectmeats:sshAllowedCidrs, projectmeats:sshPort)?\n");
 });
 
 test("health-check.sh refuses bad arguments with exit 64", () => {

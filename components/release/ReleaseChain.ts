@@ -93,7 +93,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
                     connection: server.connection,
                     create: pulumi
                         .output(args.images[service])
-                        .apply((image) => deployCommand({ service, release: args.imageSha, image, withEnvFile: service === "backend" })),
+                        .apply((image) => deployCommand({ service, release: args.imageSha, image, hostname: args.hostnames[service], withEnvFile: service === "backend" })),
                     triggers: triggers(service),
                     logging: command.remote.Logging.StdoutAndStderr,
                     ...CHAIN,

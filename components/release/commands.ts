@@ -19,6 +19,8 @@ export interface DeployCommandArgs {
     readonly service: Service;
     readonly release: string;
     readonly image: string;
+    /** The service's public hostname, sent as Host to the direct health check. */
+    readonly hostname: string;
     /** Whether the service has an env file (the backend does). */
     readonly withEnvFile: boolean;
 }
@@ -34,6 +36,7 @@ export function deployCommand(args: DeployCommandArgs): string {
         "--container-port", String(CONTAINER_PORTS[args.service]),
         "--ports", `${ports.first},${ports.first + 1}`,
         "--health-path", HEALTH_PATHS[args.service],
+        "--health-host", args.hostname,
         ...(args.withEnvFile ? ["--env-file", envFilePath(args.service)] : []),
         ...(args.service === "backend" ? ["--collectstatic"] : []),
     ]);

@@ -23,6 +23,8 @@ export interface AppServersArgs {
     /** Droplet groups; a group's `key` names its droplets, so it must not change. */
     readonly groups: readonly ServerGroupConfig[];
     readonly sshAllowedCidrs: readonly string[];
+    /** The port sshd listens on (baked into user data). Default 22. */
+    readonly sshPort?: number;
     /** Existing DigitalOcean key fingerprints installed for root at creation. Default none. */
     readonly adminSshKeyFingerprints?: readonly string[];
     /** Public hostname of each service, served by nginx on the droplets that run it. */
@@ -70,6 +72,7 @@ export class AppServers extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const sshPort = args.sshPort ?? 22;
         const services = [...new Set(args.groups.flatMap((group) => group.services))].sort();
         const envTag = new digitalocean.Tag(`${name}-tag-env`, { name: environmentTag(args.environmentName) }, { parent: this });
         const serviceTags = Object.fromEntries(
@@ -79,7 +82,7 @@ export class AppServers extends pulumi.ComponentResource {
             ]),
         ) as Record<Service, digitalocean.Tag>;
 
-        const userData = deployKey.publicKeyOpenssh.apply((publicKey) => renderCloudInit({ deployPublicKey: publicKey }));
+        const userData = deployKey.publicKeyOpenssh.apply((publicKey) => renderCloudInit({ deployPublicKey: publicKey, sshPort }));
 
         const servers: AppServer[] = [];
         for (const group of args.groups) {
@@ -113,7 +116,7 @@ export class AppServers extends pulumi.ComponentResource {
                     `${name}-${key}-ssh-ready`,
                     {
                         create: "bash scripts/local/wait-for-ssh.sh",
-                        environment: { HOST: droplet.ipv4Address, DEADLINE_SECONDS: String(args.sshWaitSeconds ?? 300) },
+                        environment: { HOST: droplet.ipv4Address, PORT: String(sshPort), DEADLINE_SECONDS: String(args.sshWaitSeconds ?? 300) },
                         logging: command.local.Logging.StdoutAndStderr,
                         addPreviousOutputInEnv: false,
                     },
@@ -121,6 +124,7 @@ export class AppServers extends pulumi.ComponentResource {
                 );
                 const connection: command.types.input.remote.ConnectionArgs = {
                     host: droplet.ipv4Address,
+                    port: sshPort,
                     user: DEPLOY_USER,
                     privateKey: deployKey.privateKeyOpenssh,
                     dialErrorLimit: 10,
@@ -152,7 +156,7 @@ export class AppServers extends pulumi.ComponentResource {
             }
         }
 
-        const rules = serverFirewallRules({ sshAllowedCidrs: args.sshAllowedCidrs, vpcIpRange: args.vpcIpRange, services });
+        const rules = serverFirewallRules({ sshAllowedCidrs: args.sshAllowedCidrs, sshPort, vpcIpRange: args.vpcIpRange, services });
         new digitalocean.Firewall(
             `${name}-firewall`,
             { name: `projectmeats-${args.environmentName}-servers`, tags: [envTag.name], inboundRules: rules.inbound, outboundRules: rules.outbound },

@@ -30,3 +30,11 @@ test("is a pure function of its input: the same key renders the same text", () =
 test.each(["", "not a key", "ssh-ed25519 AAAA\nssh-ed25519 BBBB"])("rejects a deploy key that is not one OpenSSH line: %j", (key) => {
     expect(() => renderCloudInit({ deployPublicKey: key })).toThrow(/^deployPublicKey must be one OpenSSH public key line/);
 });
+
+test("sshd takes the configured port; the default port 22 is left implicit", () => {
+    const sshd = (port?: number) => parse(renderCloudInit({ deployPublicKey: KEY, sshPort: port })).write_files.find((f: { path: string }) => f.path === "/etc/ssh/sshd_config.d/60-projectmeats.conf").content;
+    expect(sshd()).toBe("PasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+    expect(sshd(22)).toBe("PasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+    expect(sshd(2222)).toBe("Port 2222\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+    expect(() => renderCloudInit({ deployPublicKey: KEY, sshPort: 0 })).toThrow("sshPort must be a TCP port, got 0");
+});

@@ -12,6 +12,8 @@ import { APP_ROOT, DEPLOY_USER, NGINX_DIR } from "./layout";
 export interface CloudInitArgs {
     /** OpenSSH public key the release chain logs in with (`ssh-ed25519 AAAA…`). */
     readonly deployPublicKey: string;
+    /** The port sshd listens on. Default 22. */
+    readonly sshPort?: number;
 }
 
 /** Docker daemon settings: bounded json-file logs so a chatty container cannot fill the disk. */
@@ -19,6 +21,12 @@ export const DOCKER_DAEMON_CONFIG = { "log-driver": "json-file", "log-opts": { "
 
 /** The deploy user may test and reload nginx, nothing else, as root. */
 export const DEPLOY_SUDOERS = `${DEPLOY_USER} ALL=(root) NOPASSWD: /usr/sbin/nginx -t, /usr/sbin/nginx -s reload`;
+
+/** sshd settings for the droplets: keys only, on the configured port. */
+export function sshdSettings(port: number): string {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`sshPort must be a TCP port, got ${port}`);
+    return `${port === 22 ? "" : `Port ${port}\n`}PasswordAuthentication no\nKbdInteractiveAuthentication no\n`;
+}
 
 export function renderCloudInit(args: CloudInitArgs): string {
     if (!/^ssh-(ed25519|rsa) [A-Za-z0-9+/=]+( \S+)?\n?$/.test(args.deployPublicKey)) {
@@ -47,7 +55,7 @@ export function renderCloudInit(args: CloudInitArgs): string {
             {
                 path: "/etc/ssh/sshd_config.d/60-projectmeats.conf",
                 permissions: "0644",
-                content: "PasswordAuthentication no\nKbdInteractiveAuthentication no\n",
+                content: sshdSettings(args.sshPort ?? 22),
             },
         ],
         runcmd: [

@@ -10,6 +10,8 @@ const EVERYWHERE = ["0.0.0.0/0", "::/0"];
 export interface ServerFirewallRuleArgs {
     /** Blocks allowed to reach SSH. */
     readonly sshAllowedCidrs: readonly string[];
+    /** The port sshd listens on. */
+    readonly sshPort: number;
     /** The environment's VPC range: the only source allowed to reach app ports directly. */
     readonly vpcIpRange: string;
     /** Services whose app ports are opened inside the VPC. */
@@ -22,7 +24,7 @@ export interface ServerFirewallRuleArgs {
  */
 export function serverFirewallRules(args: ServerFirewallRuleArgs): { inbound: InboundRule[]; outbound: OutboundRule[] } {
     const inbound: InboundRule[] = [
-        { protocol: "tcp", portRange: "22", sourceAddresses: [...args.sshAllowedCidrs] },
+        { protocol: "tcp", portRange: String(args.sshPort), sourceAddresses: [...args.sshAllowedCidrs] },
         { protocol: "tcp", portRange: "80", sourceAddresses: EVERYWHERE },
         { protocol: "tcp", portRange: "443", sourceAddresses: EVERYWHERE },
         ...[...new Set(args.services)].sort().map((service): InboundRule => ({

@@ -7,7 +7,8 @@
 # no-op. Stopped containers of the last --keep releases stay on the host for a one-step rollback.
 #
 # Usage: deploy.sh --service NAME --release SHA --image REPOSITORY@sha256:... --container-port N
-#                  --ports A,B [--env-file PATH] [--health-path PATH] [--health-deadline S]
+#                  --ports A,B [--env-file PATH] [--health-path PATH] [--health-host HOST]
+#                  [--health-deadline S]
 #                  [--collectstatic] [--keep N] [--drain S] [--pull-attempts N]
 #                  [--state-dir DIR] [--upstream FILE] [--nginx "COMMAND"]
 set -euo pipefail
@@ -22,6 +23,7 @@ container_port=""
 ports=""
 env_file=""
 health_path="/"
+health_host=""
 health_deadline=60
 collectstatic=false
 keep=3
@@ -40,6 +42,7 @@ while (($# > 0)); do
         --ports) ports="${2:-}"; shift 2 ;;
         --env-file) env_file="${2:-}"; shift 2 ;;
         --health-path) health_path="${2:-}"; shift 2 ;;
+        --health-host) health_host="${2:-}"; shift 2 ;;
         --health-deadline) health_deadline="${2:-}"; shift 2 ;;
         --collectstatic) collectstatic=true; shift ;;
         --keep) keep="${2:-}"; shift 2 ;;
@@ -62,6 +65,10 @@ IFS=, read -r port_a port_b <<<"$ports"
 state_dir="${state_dir:-/srv/projectmeats/state/$service}"
 upstream="${upstream:-/etc/projectmeats/nginx/$service.upstream}"
 read -ra nginx_cmd <<<"$nginx"
+# The app checks the Host header (Django's ALLOWED_HOSTS answers 400 to 127.0.0.1), so the direct
+# check of a container sends the service's public hostname, as nginx would.
+host_args=()
+[[ -n "$health_host" ]] && host_args=(--host "$health_host")
 mkdir -p "$state_dir"
 
 name="projectmeats-$service-$release"
@@ -75,7 +82,7 @@ running() { [[ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null || tru
 
 # Already live and healthy: nothing to do.
 if [[ "$cur_release" == "$release" && "$cur_image" == "$image" ]] && running "$cur_container" \
-    && bash "$here/health-check.sh" --url "http://127.0.0.1:$cur_port$health_path" --deadline 5 >/dev/null 2>&1; then
+    && bash "$here/health-check.sh" --url "http://127.0.0.1:$cur_port$health_path" "${host_args[@]}" --deadline 5 >/dev/null 2>&1; then
     log "release $release is already live on port $cur_port; nothing to do"
     exit 0
 fi
@@ -115,7 +122,7 @@ if [[ "$collectstatic" == true ]]; then
     docker exec "$name" python backend/manage.py collectstatic --noinput >/dev/null
 fi
 
-bash "$here/health-check.sh" --url "http://127.0.0.1:$new_port$health_path" --deadline "$health_deadline" >&2
+bash "$here/health-check.sh" --url "http://127.0.0.1:$new_port$health_path" "${host_args[@]}" --deadline "$health_deadline" >&2
 
 # Switch traffic: rewrite the upstream and reload nginx; old workers finish their requests.
 cp -f "$upstream" "$upstream.previous" 2>/dev/null || true

@@ -19,7 +19,7 @@ while true; do
         exit 0
     fi
     if (( SECONDS - start >= deadline_seconds )); then
-        echo "ssh port ${host}:${port} still closed after ${deadline_seconds}s; is the droplet up and port 22 open to this machine (projectmeats:sshAllowedCidrs)?" >&2
+        echo "ssh port ${host}:${port} still closed after ${deadline_seconds}s; is the droplet up and port ${port} open to this machine (projectmeats:sshAllowedCidrs, projectmeats:sshPort)?" >&2
         exit 1
     fi
     sleep "$delay"
