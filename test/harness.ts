@@ -48,6 +48,11 @@ export interface RunOptions {
     readonly unset?: readonly string[];
     /** Replaces the answer to a provider function call; throw to simulate a provider error. */
     readonly call?: (args: pulumiType.runtime.MockCallArgs) => Record<string, unknown> | undefined;
+    /**
+     * Replaces or adds to what the mock provider answers for a new resource (its computed outputs),
+     * e.g. to point droplets at a local host; undefined keeps the default answer.
+     */
+    readonly state?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
     /** Values for secure keys absent from a fresh clone. Default: a placeholder per key. */
     readonly secrets?: Record<string, string>;
     /** Secret values to set, as `pulumi config set --secret` would. */
@@ -169,7 +174,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
                 {
                     newResource: (args) => {
                         const id = args.type.startsWith("digitalocean:") ? String(1000 + ordinal) : `${args.name}-id`;
-                        const state = { ...args.inputs, ...computedState(args.type, args.name, id, args.inputs, ordinal++) };
+                        const state = { ...args.inputs, ...computedState(args.type, args.name, id, args.inputs, ordinal++), ...options.state?.(args.type, args.name, args.inputs) };
                         return { id, state };
                     },
                     call: (args) => {

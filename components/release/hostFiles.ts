@@ -3,14 +3,14 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Service } from "../../infra/config";
-import { APP_ROOT } from "../server/layout";
+import { APP_ROOT, SCRIPT_DIR } from "../server/layout";
 
 /** The scripts shipped to every droplet, from `scripts/host/` in this repository. */
 export const HOST_SCRIPTS = ["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh"] as const;
 export type HostScript = (typeof HOST_SCRIPTS)[number];
 
 export const LOCAL_SCRIPT_DIR = path.resolve(__dirname, "../../scripts/host");
-export const REMOTE_SCRIPT_DIR = `${APP_ROOT}/bin`;
+export const REMOTE_SCRIPT_DIR = SCRIPT_DIR;
 
 export function localScript(script: HostScript): string {
     return path.join(LOCAL_SCRIPT_DIR, script);

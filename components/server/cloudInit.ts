@@ -7,7 +7,7 @@
  * no secret is ever put here (user data is readable by anything on the droplet via the metadata service).
  */
 import { stringify } from "yaml";
-import { APP_ROOT, DEPLOY_USER, NGINX_DIR } from "./layout";
+import { APP_ROOT, DEPLOY_USER, NGINX_DIR, SCRIPT_DIR } from "./layout";
 
 export interface CloudInitArgs {
     /** OpenSSH public key the release chain logs in with (`ssh-ed25519 AAAA…`). */
@@ -59,7 +59,7 @@ export function renderCloudInit(args: CloudInitArgs): string {
             },
         ],
         runcmd: [
-            ["install", "-d", "-o", DEPLOY_USER, "-g", DEPLOY_USER, "-m", "0750", APP_ROOT, `${APP_ROOT}/releases`, NGINX_DIR],
+            ["install", "-d", "-o", DEPLOY_USER, "-g", DEPLOY_USER, "-m", "0750", APP_ROOT, `${APP_ROOT}/releases`, SCRIPT_DIR, NGINX_DIR],
             ["rm", "-f", "/etc/nginx/sites-enabled/default"],
             ["systemctl", "enable", "--now", "docker", "nginx"],
             ["systemctl", "reload", "ssh"],

@@ -10,6 +10,12 @@ export const DEPLOY_USER = "deploy";
 /** Where releases, env files and scripts live on a droplet (owned by the deploy user). */
 export const APP_ROOT = "/srv/projectmeats";
 
+/**
+ * Where the release scripts are shipped. Created by user data: the command provider's copy creates
+ * only the last element of a remote path (pulumi-command provider/pkg/provider/remote/copy.go).
+ */
+export const SCRIPT_DIR = `${APP_ROOT}/bin`;
+
 /** nginx configuration the deploy user may rewrite; included from `/etc/nginx/conf.d/projectmeats.conf`. */
 export const NGINX_DIR = "/etc/projectmeats/nginx";
 
