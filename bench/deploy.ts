@@ -12,7 +12,8 @@ import * as path from "path";
 import { renderProxySites } from "../components/server/hostCommands";
 import { NGINX_DIR } from "../components/server/layout";
 import { buildAppImage } from "../test/e2e/images";
-import { freePort, startNginx, startServices } from "../test/e2e/services";
+import { freePort } from "../scripts/lib/processes";
+import { startNginx, startServices } from "../test/e2e/services";
 import * as fs from "fs";
 
 const SCRIPTS = path.resolve(__dirname, "../scripts/host");

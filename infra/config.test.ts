@@ -1,4 +1,4 @@
-import { STACK_NAMES, readStackFile } from "../stacks";
+import { REHEARSAL_STACK, STACK_NAMES, readStackFile } from "../stacks";
 import { ConfigValidationError, StackConfig, parseStackConfig, suggestKey } from "./config";
 
 /** A valid configuration to break one key at a time. */
@@ -38,7 +38,7 @@ function withKey(key: string, value: string | undefined): Record<string, string>
 }
 
 describe("parseStackConfig accepts", () => {
-    test.each(STACK_NAMES)("the committed Pulumi.%s.yaml", (stack) => {
+    test.each([...STACK_NAMES, REHEARSAL_STACK])("the committed Pulumi.%s.yaml", (stack) => {
         expect(() => parseStackConfig(stack, readStackFile(stack).config)).not.toThrow();
     });
 

@@ -13,6 +13,12 @@ import { parse } from "yaml";
 export const STACK_NAMES = ["dev", "uat", "prod"] as const;
 export type StackName = (typeof STACK_NAMES)[number];
 
+/**
+ * The stack `npm run rehearse` runs against a local stand-in droplet (scripts/rehearsal); never
+ * deployed, but held to the same configuration checks as the others.
+ */
+export const REHEARSAL_STACK = "rehearsal";
+
 /** The folder that holds `Pulumi.yaml` and the stack files. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CONFIG_KEYS, ConfigKeySpec, projectConfigDeclarations } from "../infra/configKeys";
-import { PROJECT_DIR, PROJECT_NAME, STACK_NAMES, stackFilePath } from "../stacks";
+import { PROJECT_DIR, PROJECT_NAME, REHEARSAL_STACK, STACK_NAMES, stackFilePath } from "../stacks";
 
 const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
 
@@ -21,7 +21,7 @@ test("Pulumi.yaml declares exactly the keys the program reads, with their types,
     expect(project.config).toEqual(projectConfigDeclarations());
 });
 
-test.each(STACK_NAMES)("Pulumi.%s.yaml sets only declared keys, each with a value of its declared type", (stack) => {
+test.each([...STACK_NAMES, REHEARSAL_STACK])("Pulumi.%s.yaml sets only declared keys, each with a value of its declared type", (stack) => {
     const file = parse(fs.readFileSync(stackFilePath(stack), "utf8")) as { config: Record<string, unknown> };
     const wrong: string[] = [];
     for (const [key, value] of Object.entries(file.config)) {

@@ -4,8 +4,8 @@
  * is started here, its PID recorded, and exactly those PIDs are stopped by `stop()` — never by name.
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
+import { freePort, portOpen, stopChild, stopPid, succeeds, waitFor } from "../../scripts/lib/processes";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 
@@ -19,38 +19,6 @@ export interface Services {
     /** Stops the registry (to simulate an outage) and returns a function that starts it again. */
     interruptRegistry(): Promise<() => Promise<void>>;
     stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-        server.on("error", reject);
-    });
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, seconds = 30): Promise<void> {
-    const deadline = Date.now() + seconds * 1000;
-    while (Date.now() < deadline) {
-        try {
-            if (await check()) return;
-        } catch {
-            // not ready yet
-        }
-        await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${what} did not become ready in ${seconds}s`);
-}
-
-function portOpen(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const socket = net.connect(port, "127.0.0.1");
-        socket.once("connect", () => (socket.destroy(), resolve(true)));
-        socket.once("error", () => resolve(false));
-    });
 }
 
 /** The Debian packages these tests need; `.ci/run` installs them. */
@@ -176,37 +144,3 @@ export function startNginx(services: Services, site: string): void {
     execFileSync("sh", ["-c", services.nginx.command], { stdio: "ignore" });
 }
 
-function succeeds(command: string, args: string[], env?: NodeJS.ProcessEnv): boolean {
-    try {
-        execFileSync(command, args, { stdio: "ignore", env });
-        return true;
-    } catch {
-        return false;
-    }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15000)))]);
-    clearTimeout(timer);
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-}
-
-async function stopPid(pid: number): Promise<void> {
-    try {
-        process.kill(pid, "SIGTERM");
-    } catch {
-        return;
-    }
-    for (let i = 0; i < 100; i++) {
-        try {
-            process.kill(pid, 0);
-        } catch {
-            return;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-    }
-}

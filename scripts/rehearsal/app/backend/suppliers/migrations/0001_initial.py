@@ -1,0 +1,16 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(
+            name="Supplier",
+            fields=[
+                ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+            ],
+        ),
+        migrations.RunSQL("INSERT INTO suppliers_supplier (name) VALUES ('Prairie Beef Co.')", migrations.RunSQL.noop),
+    ]

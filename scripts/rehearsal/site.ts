@@ -1,0 +1,64 @@
+import * as crypto from "crypto";
+
+/**
+ * The rehearsal's answers to the cloud: what DigitalOcean, the TLS and random providers and the
+ * registry would answer, pointing at the local stand-ins. Pure: the values come from the site file the
+ * rehearsal writes once its services run.
+ */
+
+export interface Site {
+    readonly stack: string;
+    /** Configuration set on top of Pulumi.<stack>.yaml, keyed `projectmeats:<key>`. */
+    readonly config: Record<string, string>;
+    /** Values set as `pulumi config set --secret` would. */
+    readonly secretConfig: Record<string, string>;
+    /** The droplet's address (the local host). */
+    readonly dropletAddress: string;
+    readonly database: { readonly privateHost: string; readonly port: number; readonly password: string; readonly adminPassword: string };
+    /** The registry: `server` (host:port), `endpoint` (server/name), read credentials as Docker config.json. */
+    readonly registry: { readonly server: string; readonly endpoint: string; readonly dockerConfig: string };
+    /** The deploy key the TLS provider generated once (kept in state, as it would be). */
+    readonly deployKey: { readonly publicKeyOpenssh: string; readonly privateKeyOpenssh: string };
+    /** Seed of the random provider's values: each resource's value is generated once per rehearsal. */
+    readonly randomSeed: string;
+    /** Digests the registry holds, by `repository:tag`. */
+    readonly digests: Record<string, string>;
+}
+
+/** Computed outputs of a new resource, or undefined to keep the harness's default. */
+export function siteState(site: Site, type: string, name: string): Record<string, unknown> | undefined {
+    switch (type) {
+        case "digitalocean:index/droplet:Droplet":
+            return { ipv4Address: site.dropletAddress, ipv4AddressPrivate: site.dropletAddress };
+        case "digitalocean:index/databaseCluster:DatabaseCluster":
+            return { privateHost: site.database.privateHost, host: site.database.privateHost, port: site.database.port, password: site.database.adminPassword };
+        case "digitalocean:index/databaseUser:DatabaseUser":
+            return { password: site.database.password };
+        case "digitalocean:index/containerRegistry:ContainerRegistry":
+            return { endpoint: site.registry.endpoint, serverUrl: site.registry.server };
+        case "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials":
+            return { dockerCredentials: site.registry.dockerConfig };
+        case "tls:index/privateKey:PrivateKey":
+            return { ...site.deployKey };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: crypto.createHmac("sha256", site.randomSeed).update(name).digest("hex") };
+        default:
+            return undefined;
+    }
+}
+
+/** Answers to provider functions, or undefined to keep the harness's default. */
+export function siteCalls(site: Site, token: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+    switch (token) {
+        case "digitalocean:index/getContainerRegistry:getContainerRegistry":
+            return { id: inputs.name, name: inputs.name, endpoint: site.registry.endpoint, serverUrl: site.registry.server, region: "nyc3", subscriptionTierSlug: "basic" };
+        case "docker:index/getRegistryImage:getRegistryImage": {
+            const digest = site.digests[String(inputs.name)];
+            // As the provider does when the registry has no such tag.
+            if (!digest) throw new Error(`Got error getting registry image digest for '${inputs.name}': manifest unknown`);
+            return { id: inputs.name, name: inputs.name, sha256Digest: digest };
+        }
+        default:
+            return undefined;
+    }
+}
