@@ -13,6 +13,8 @@ import type { LocalSite } from "./site-services";
 const APP = path.join(__dirname, "app");
 export const BASE_IMAGE = "projectmeats-rehearsal-base:bookworm";
 const BASE_PACKAGES = ["python3-django", "gunicorn", "python3-psycopg2", "python-is-python3"];
+/** What the release scripts call in the image (`python backend/manage.py`) and what runs the app. */
+const BASE_COMMANDS = ["usr/bin/python", "usr/bin/gunicorn"];
 
 /** What one release's backend holds: the app, plus release overlays from ./app/releases, plus faults. */
 export interface ReleaseSpec {
@@ -38,7 +40,7 @@ export function debianMirror(): string {
 export function buildBaseImage(site: LocalSite): { seconds: number; reused: boolean } {
     const started = Date.now();
     let rootfs = process.env.PM_REHEARSAL_ROOTFS ?? "";
-    const reused = rootfs !== "" && fs.existsSync(path.join(rootfs, "usr/bin/gunicorn"));
+    const reused = rootfs !== "" && BASE_COMMANDS.every((c) => fs.existsSync(path.join(rootfs, c)));
     if (!reused) {
         rootfs = path.join(site.dir, "rootfs");
         execFileSync("debootstrap", ["--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, "bookworm", rootfs, debianMirror()], {

@@ -281,7 +281,7 @@ class Rehearsal {
             this.traffic.start();
             this.readiness.start();
             const { steps, deployment, resources } = await this.up(first.sha);
-            check(deployment.ok, `up failed: ${deployment.error}`);
+            check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
             check(steps.every((s) => s.action === "create"), `expected only creates, got ${steps.filter((s) => s.action !== "create").map((s) => `${s.action} ${s.name}`).join(", ")}`);
             const remote = resources.filter((r) => r.type === "command:remote:Command" || r.type === "command:remote:CopyToRemote");
             const ports = [...new Set(remote.map((r) => String((reveal(r.inputs) as { connection: { port?: number } }).connection.port)))];
@@ -304,7 +304,7 @@ class Rehearsal {
             const before = { ...this.operator.counters };
             const containers = this.local.dropletDocker("ps", "-q", "--no-trunc");
             const { steps, deployment } = await this.up(first.sha);
-            check(deployment.ok, `up failed: ${deployment.error}`);
+            check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
             check(steps.every((s) => s.action === "same"), `expected no changes, got ${steps.filter((s) => s.action !== "same").map((s) => `${s.action} ${s.name}`).join(", ")}`);
             check(this.operator.counters.sshSessions === before.sshSessions, `no SSH session may open, ${this.operator.counters.sshSessions - before.sshSessions} did`);
             check(this.operator.counters.localProcesses === before.localProcesses, "no local command may run");
@@ -318,7 +318,7 @@ class Rehearsal {
         await this.scenario(3, `a new SHA ${second.sha} with a new migration: migrated, swapped, no failed request`, async (check, figures) => {
             const since = Date.now();
             const { steps, deployment } = await this.up(second.sha);
-            check(deployment.ok, `up failed: ${deployment.error}`);
+            check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
             const changed = steps.filter((s) => s.action !== "same");
             const unexpected = changed.filter((s) => !CHAIN_STEPS.some((suffix) => s.name.endsWith(suffix)));
             check(unexpected.length === 0, `a new SHA must re-run only the release chain; also ran ${unexpected.map((s) => s.name).join(", ")}`);
@@ -385,7 +385,7 @@ class Rehearsal {
         await this.scenario(6, `rollback to the previous SHA ${first.sha}`, async (check, figures) => {
             const since = Date.now();
             const { deployment } = await this.up(first.sha);
-            check(deployment.ok, `up failed: ${deployment.error}`);
+            check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
             await waitUntil(() => this.servingAt(first.sha, since) !== undefined, 10);
             const at = this.servingAt(first.sha, since);
             check(at !== undefined, `both services must serve ${first.sha} again`);
@@ -412,6 +412,10 @@ class Rehearsal {
             return [];
         });
     }
+}
+
+function firstLine(text: string | undefined): string {
+    return (text ?? "").split("\n")[0];
 }
 
 function round(n: number): number {

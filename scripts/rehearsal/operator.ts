@@ -113,11 +113,13 @@ export class HostOperator implements Operator {
         }
     }
 
-    private line(resource: string, stream: "stdout" | "stderr", shown: string[]): (chunk: Buffer) => void {
+    /** Splits a stream into time-stamped lines; call with no chunk at the end to flush a last partial line. */
+    private line(resource: string, stream: "stdout" | "stderr", shown: string[]): (chunk?: Buffer) => void {
         let partial = "";
         return (chunk) => {
             const at = Date.now();
-            const lines = (partial + chunk.toString()).split("\n");
+            if (chunk === undefined && partial === "") return;
+            const lines = (partial + (chunk?.toString() ?? "\n")).split("\n");
             partial = lines.pop() ?? "";
             for (const line of lines) {
                 this.hooks.onLine({ resource, stream, line, at });
@@ -144,8 +146,8 @@ export class HostOperator implements Operator {
                     let signal: string | undefined;
                     channel.on("exit", (c: number | null, s?: string) => ((code = c), (signal = s)));
                     channel.on("close", () => {
-                        out(Buffer.from("\n"));
-                        errs(Buffer.from("\n"));
+                        out();
+                        errs();
                         if (code === 0) resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
                         else reject(commandError(signal ? `Process exited with signal ${signal}` : `Process exited with status ${code}`, command, both));
                     });
@@ -171,8 +173,8 @@ export class HostOperator implements Operator {
             child.stderr.on("data", (d: Buffer) => ((stderr += d), (both += d), errs(d)));
             child.on("error", reject);
             child.on("close", (code) => {
-                out(Buffer.from("\n"));
-                errs(Buffer.from("\n"));
+                out();
+                errs();
                 if (code === 0) resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
                 else reject(commandError(`exit status ${code}`, command, both));
             });

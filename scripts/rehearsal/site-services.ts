@@ -74,9 +74,8 @@ export class LocalSite {
     async isolate(): Promise<void> {
         fs.mkdirSync(path.join(this.dir, "logs"), { recursive: true });
         execFileSync("ip", ["link", "set", "lo", "up"]);
-        execFileSync("ip", ["link", "add", "pm-private", "type", "dummy"]);
-        execFileSync("ip", ["addr", "add", `${DATABASE_PRIVATE_HOST}/32`, "dev", "pm-private"]);
-        execFileSync("ip", ["link", "set", "pm-private", "up"]);
+        // A local address, so containers reach the database through the bridge as they would a VPC host.
+        execFileSync("ip", ["addr", "add", `${DATABASE_PRIVATE_HOST}/32`, "dev", "lo"]);
         for (const target of ["/etc", "/home", "/srv", "/var"]) {
             const base = path.join(this.dir, "overlay", target.slice(1));
             fs.mkdirSync(path.join(base, "upper"), { recursive: true });
