@@ -128,6 +128,11 @@ class ReadinessWatch {
         })();
     }
 
+    /** Forgets what was seen, so a release deployed again is timed again. */
+    reset(): void {
+        this.firstReady.clear();
+    }
+
     async stop(): Promise<void> {
         this.running = false;
         await this.loop;
@@ -208,7 +213,15 @@ class Rehearsal {
         this.site = this.siteFor(sha);
         const siteFile = path.join(this.local.dir, "site.json");
         fs.writeFileSync(siteFile, JSON.stringify(this.site), { mode: 0o600 });
-        const evaluated = spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, "evaluate.ts"), siteFile], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        // Asynchronously: the request stream keeps flowing while the program is evaluated.
+        const evaluated = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "evaluate.ts"), siteFile], { cwd: PROJECT_DIR });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+            child.on("close", (status) => resolve({ status, stdout, stderr }));
+        });
         if (evaluated.status !== 0) throw new Error(`evaluating the program failed:\n${evaluated.stderr}`);
         const run = JSON.parse(evaluated.stdout) as { resources: RecordedResource[]; error?: string };
         if (run.error) throw new Error(`the program failed: ${run.error}`);
@@ -232,6 +245,7 @@ class Rehearsal {
 
     async scenario(number: number, title: string, body: (check: (ok: boolean, problem: string) => void, figures: Record<string, number | string>) => Promise<string[]>): Promise<void> {
         console.log(`\n${number}. ${title}`);
+        this.readiness.reset();
         const started = Date.now();
         const problems: string[] = [];
         const figures: Record<string, number | string> = {};
