@@ -233,3 +233,22 @@ describe("failures", () => {
         expect(result.registered).not.toContain(T.credentials);
     });
 });
+
+describe("projectmeats:sshPort", () => {
+    const copy = "command:remote:CopyToRemote";
+    const ports = (run: ProgramRun) => ({
+        remote: [...new Set([...ofType(run, T.remote), ...ofType(run, copy)].map((r) => (inputs(r).connection as { port: number }).port))],
+        wait: [...new Set(ofType(run, T.local).filter((r) => r.name.endsWith("-ssh-ready")).map((r) => (inputs(r).environment as { PORT: string }).PORT))],
+        firewall: (inputs(ofType(run, T.firewall)[0]).inboundRules as { portRange?: string; sourceAddresses?: string[] }[])[0].portRange,
+    });
+
+    test.each(STACK_NAMES)("stack %s connects, waits and opens the firewall on port 22 by default", (stack) => {
+        expect(ports(runs.get(stack)!)).toEqual({ remote: [22], wait: ["22"], firewall: "22" });
+    });
+
+    test("another port moves every connection, the SSH wait, the firewall rule and sshd itself (user data)", async () => {
+        const run = await runProgram("dev", { config: { "projectmeats:sshPort": "2222" } });
+        expect(ports(run)).toEqual({ remote: [2222], wait: ["2222"], firewall: "2222" });
+        expect(String(inputs(ofType(run, T.droplet)[0]).userData)).toContain("Port 2222\n");
+    });
+});

@@ -33,26 +33,30 @@ export function debianMirror(): string {
     return uri ?? "http://deb.debian.org/debian";
 }
 
+/** Whether `dir` holds a root filesystem with what the images need. */
+export function isBaseRootfs(dir: string): boolean {
+    return dir !== "" && BASE_COMMANDS.every((c) => fs.existsSync(path.join(dir, c)));
+}
+
 /**
- * Builds the base root filesystem with debootstrap (about a minute) and imports it into the
- * builder's engine. `PM_REHEARSAL_ROOTFS` names an existing root filesystem to reuse instead.
+ * Builds the base root filesystem with debootstrap (about a minute). Runs before the rehearsal enters
+ * its namespaces: it needs Debian's mirror, which the namespaces cannot reach.
  */
-export function buildBaseImage(site: LocalSite): { seconds: number; reused: boolean } {
+export function debootstrapBase(rootfs: string, log: number): number {
     const started = Date.now();
-    let rootfs = process.env.PM_REHEARSAL_ROOTFS ?? "";
-    const reused = rootfs !== "" && BASE_COMMANDS.every((c) => fs.existsSync(path.join(rootfs, c)));
-    if (!reused) {
-        rootfs = path.join(site.dir, "rootfs");
-        execFileSync("debootstrap", ["--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, "bookworm", rootfs, debianMirror()], {
-            stdio: ["ignore", site.log("debootstrap"), site.log("debootstrap")],
-        });
-    }
+    execFileSync("debootstrap", ["--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, "bookworm", rootfs, debianMirror()], { stdio: ["ignore", log, log] });
+    return (Date.now() - started) / 1000;
+}
+
+/** Imports the base root filesystem into the build machine's engine as the images' base. */
+export function importBaseImage(site: LocalSite, rootfs: string): number {
+    const started = Date.now();
+    if (!isBaseRootfs(rootfs)) throw new Error(`${rootfs} is not a root filesystem with ${BASE_COMMANDS.join(", ")}`);
     const tar = path.join(site.dir, "rootfs.tar");
     execFileSync("tar", ["-C", rootfs, "--exclude=./proc/*", "--exclude=./sys/*", "--exclude=./dev/*", "-cf", tar, "."]);
     execFileSync("docker", ["import", tar, BASE_IMAGE], { env: site.builderEnv, stdio: "ignore" });
     fs.rmSync(tar);
-    if (!reused) fs.rmSync(rootfs, { recursive: true, force: true });
-    return { seconds: (Date.now() - started) / 1000, reused };
+    return (Date.now() - started) / 1000;
 }
 
 function copyTree(from: string, to: string): void {

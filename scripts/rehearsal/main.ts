@@ -23,12 +23,13 @@ import { RecordedResource, reveal } from "../../test/harness";
 import { releaseTag } from "../../components/release/images";
 import { SERVICE_PORTS } from "../../components/server/layout";
 import { Deployment, State, Step, deploy, plan } from "./engine";
-import { buildBaseImage, buildRelease, registryDigest, ReleaseSpec } from "./images";
+import { buildRelease, debootstrapBase, importBaseImage, isBaseRootfs, registryDigest, ReleaseSpec } from "./images";
 import { HostOperator, OutputLine } from "./operator";
 import type { Site } from "./site";
 import { DATABASE_PORT, DATABASE_PRIVATE_HOST, DROPLET_HTTP_PORT, LocalSite, REGISTRY_SERVER, REQUIRED_COMMANDS } from "./site-services";
 
 const INSIDE = "PM_REHEARSAL_INSIDE";
+const ROOTFS_SECONDS = "PM_REHEARSAL_ROOTFS_SECONDS";
 
 /** The releases the scenarios deploy, by role. */
 const RELEASES = {
@@ -470,9 +471,8 @@ async function inside(): Promise<number> {
         await local.startDatabase(config.database.name, config.database.user);
         const webhookUrl = await local.startWebhookReceiver();
         await local.startBuilder();
-        console.log("building the base image (debootstrap bookworm with python3-django, gunicorn, python3-psycopg2)");
-        const base = buildBaseImage(local);
-        setup["base image (s)"] = `${round(base.seconds)}${base.reused ? " (root filesystem reused)" : ""}`;
+        if (process.env[ROOTFS_SECONDS]) setup["debootstrap of the base (s)"] = Number(process.env[ROOTFS_SECONDS]);
+        setup["base image imported (s)"] = round(importBaseImage(local, process.env.PM_REHEARSAL_ROOTFS ?? ""));
         execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "projectmeats-rehearsal-deploy", "-f", path.join(dir, "deploy_key")]);
         const deployKey = { privateKeyOpenssh: fs.readFileSync(path.join(dir, "deploy_key"), "utf8"), publicKeyOpenssh: fs.readFileSync(path.join(dir, "deploy_key.pub"), "utf8") };
         rehearsal = new Rehearsal(local, config, webhookUrl, deployKey, secret());
@@ -506,12 +506,28 @@ function enterNamespaces(): Promise<number> {
         return Promise.resolve(2);
     }
     const pgBin = fs.existsSync("/usr/lib/postgresql") ? fs.readdirSync("/usr/lib/postgresql").sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`)[0] : undefined;
+    // The base root filesystem comes from Debian's mirror, which the namespaces cannot reach.
+    const env: NodeJS.ProcessEnv = { ...process.env, [INSIDE]: "1", PATH: `${process.env.PATH}${pgBin ? `:${pgBin}` : ""}` };
+    let built: string | undefined;
+    if (!isBaseRootfs(process.env.PM_REHEARSAL_ROOTFS ?? "")) {
+        built = fs.mkdtempSync(path.join(os.tmpdir(), "pm-rehearsal-rootfs-"));
+        console.log("debootstrap bookworm with python3-django, gunicorn, python3-psycopg2 (the images' base)");
+        const logFile = path.join(built, "debootstrap.log");
+        try {
+            env[ROOTFS_SECONDS] = String(round(debootstrapBase(path.join(built, "rootfs"), fs.openSync(logFile, "w"))));
+        } catch (error) {
+            console.error(`debootstrap failed: ${(error as Error).message}\n${fs.readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n")}`);
+            fs.rmSync(built, { recursive: true, force: true });
+            return Promise.resolve(1);
+        }
+        env.PM_REHEARSAL_ROOTFS = path.join(built, "rootfs");
+    }
     return new Promise((resolve) => {
-        const child = spawn("unshare", ["--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", process.execPath, ...process.execArgv, __filename], {
-            stdio: "inherit",
-            env: { ...process.env, [INSIDE]: "1", PATH: `${process.env.PATH}${pgBin ? `:${pgBin}` : ""}` },
+        const child = spawn("unshare", ["--net", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", process.execPath, ...process.execArgv, __filename], { stdio: "inherit", env });
+        child.on("close", (code) => {
+            if (built) fs.rmSync(built, { recursive: true, force: true });
+            resolve(code ?? 1);
         });
-        child.on("close", (code) => resolve(code ?? 1));
     });
 }
 
