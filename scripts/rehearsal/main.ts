@@ -160,6 +160,7 @@ class Rehearsal {
     private readonly readiness: ReadinessWatch;
     public readonly results: ScenarioResult[] = [];
     private readonly secrets: string[];
+    private readonly djangoSecretKey: string;
     private site!: Site;
 
     constructor(
@@ -173,9 +174,9 @@ class Rehearsal {
         this.readiness = new ReadinessWatch(config.hostnames);
         // Every secret the program handles here: the database's, the registry's, the webhook, Django's
         // signing key (the random provider's value for the release chain) and the deploy key.
-        const djangoKey = crypto.createHmac("sha256", randomSeed).update(`release-${config.environmentName}-django-secret-key`).digest("hex");
+        this.djangoSecretKey = crypto.createHmac("sha256", randomSeed).update(`release-${config.environmentName}-django-secret-key`).digest("hex");
         const keyBody = deployKey.privateKeyOpenssh.split("\n")[1] ?? "";
-        this.secrets = [local.database.password, local.database.adminPassword, local.registry.password, webhookUrl, djangoKey, keyBody];
+        this.secrets = [local.database.password, local.database.adminPassword, local.registry.password, webhookUrl, this.djangoSecretKey, keyBody];
         this.operator = new HostOperator({
             cwd: PROJECT_DIR,
             env: { ...process.env, NODE_EXTRA_CA_CERTS: local.caFile },
@@ -430,7 +431,7 @@ class Rehearsal {
             check(mode === "600 deploy", `backend.env must be 0600 and the deploy user's, is ${mode}`);
             // The values searched for are the ones in use: the env file holds them.
             const envFile = fs.readFileSync("/srv/projectmeats/backend.env", "utf8");
-            check(envFile.includes(`DJANGO_SECRET_KEY=${this.secrets[4]}\n`) && envFile.includes(this.local.database.password), "the env file must hold the generated key and the database password");
+            check(envFile.includes(`DJANGO_SECRET_KEY=${this.djangoSecretKey}\n`) && envFile.includes(this.local.database.password), "the env file must hold the generated key and the database password");
             return [];
         });
     }
