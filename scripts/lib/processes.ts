@@ -3,7 +3,17 @@
  * the PID this code recorded, never by name.
  */
 import { ChildProcess, execFileSync } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
+import * as path from "path";
+
+/** Debian installs PostgreSQL's server binaries outside PATH: the newest version's bin folder, if any. */
+export function postgresBinDir(): string | undefined {
+    const base = "/usr/lib/postgresql";
+    if (!fs.existsSync(base)) return undefined;
+    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin/initdb"))).sort((a, b) => Number(b) - Number(a));
+    return versions.length > 0 ? path.join(base, versions[0], "bin") : undefined;
+}
 
 export function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {

@@ -59,10 +59,6 @@ export function importBaseImage(site: LocalSite, rootfs: string): number {
     return (Date.now() - started) / 1000;
 }
 
-function copyTree(from: string, to: string): void {
-    fs.cpSync(from, to, { recursive: true });
-}
-
 function build(site: LocalSite, context: string, reference: string): void {
     // The classic builder: these Dockerfiles only copy files and set metadata, nothing runs.
     execFileSync("docker", ["build", "--quiet", "--tag", reference, context], { env: { ...site.builderEnv, DOCKER_BUILDKIT: "0" }, stdio: "ignore" });
@@ -75,8 +71,8 @@ function build(site: LocalSite, context: string, reference: string): void {
 export function buildRelease(site: LocalSite, endpoint: string, tag: string, spec: ReleaseSpec): { backend: string; frontend: string } {
     const context = fs.mkdtempSync(path.join(site.dir, `build-${spec.sha}-`));
     try {
-        copyTree(path.join(APP, "backend"), path.join(context, "backend/backend"));
-        for (const overlay of spec.overlays) copyTree(path.join(APP, "releases", overlay, "backend"), path.join(context, "backend/backend"));
+        fs.cpSync(path.join(APP, "backend"), path.join(context, "backend/backend"), { recursive: true });
+        for (const overlay of spec.overlays) fs.cpSync(path.join(APP, "releases", overlay, "backend"), path.join(context, "backend/backend"), { recursive: true });
         fs.writeFileSync(
             path.join(context, "backend/Dockerfile"),
             [

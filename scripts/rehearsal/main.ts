@@ -26,6 +26,7 @@ import { Deployment, State, Step, deploy, plan } from "./engine";
 import { buildRelease, debootstrapBase, importBaseImage, isBaseRootfs, registryDigest, ReleaseSpec } from "./images";
 import { HostOperator, OutputLine } from "./operator";
 import type { Site } from "./site";
+import { postgresBinDir } from "../lib/processes";
 import { DATABASE_PORT, DATABASE_PRIVATE_HOST, DROPLET_HTTP_PORT, LocalSite, REGISTRY_SERVER, REQUIRED_COMMANDS } from "./site-services";
 
 const INSIDE = "PM_REHEARSAL_INSIDE";
@@ -140,6 +141,9 @@ class ReadinessWatch {
     }
 }
 
+type Check = (ok: boolean, problem: string) => void;
+type Figures = Record<string, number | string>;
+
 interface ScenarioResult {
     readonly number: number;
     readonly title: string;
@@ -162,6 +166,8 @@ class Rehearsal {
     private readonly secrets: string[];
     private readonly djangoSecretKey: string;
     private site!: Site;
+    /** `<registry server>/<registry name>`, as DOCR's endpoint reads. */
+    private readonly endpoint: string;
 
     constructor(
         private readonly local: LocalSite,
@@ -170,6 +176,7 @@ class Rehearsal {
         private readonly deployKey: { publicKeyOpenssh: string; privateKeyOpenssh: string },
         private readonly randomSeed: string,
     ) {
+        this.endpoint = `${REGISTRY_SERVER}/${config.registry.name}`;
         this.traffic = new Traffic(config.hostnames);
         this.readiness = new ReadinessWatch(config.hostnames);
         // Every secret the program handles here: the database's, the registry's, the webhook, Django's
@@ -190,9 +197,8 @@ class Rehearsal {
 
     async buildImages(): Promise<number> {
         const started = Date.now();
-        const endpoint = `${REGISTRY_SERVER}/${this.config.registry.name}`;
         for (const spec of Object.values(RELEASES) as ReleaseSpec[]) {
-            const refs = buildRelease(this.local, endpoint, releaseTag(this.config.environmentName, spec.sha), spec);
+            const refs = buildRelease(this.local, this.endpoint, releaseTag(this.config.environmentName, spec.sha), spec);
             this.references[spec.sha] = refs;
             for (const ref of Object.values(refs)) this.digests[ref] = await registryDigest(this.local, ref);
         }
@@ -207,7 +213,7 @@ class Rehearsal {
             secretConfig: { "projectmeats:slackWebhookUrl": this.webhookUrl },
             dropletAddress: "127.0.0.1",
             database: { privateHost: DATABASE_PRIVATE_HOST, port: DATABASE_PORT, password: this.local.database.password, adminPassword: this.local.database.adminPassword },
-            registry: { server: REGISTRY_SERVER, endpoint: `${REGISTRY_SERVER}/${this.config.registry.name}`, dockerConfig },
+            registry: { server: REGISTRY_SERVER, endpoint: this.endpoint, dockerConfig },
             deployKey: this.deployKey,
             randomSeed: this.randomSeed,
             digests: this.digests,
@@ -249,12 +255,12 @@ class Rehearsal {
         return this.local.dropletDocker("ps", "-a", "--filter", `label=projectmeats.release=${sha}`, "--format", "{{.Names}} {{.State}}").split("\n").filter(Boolean);
     }
 
-    async scenario(number: number, title: string, body: (check: (ok: boolean, problem: string) => void, figures: Record<string, number | string>) => Promise<string[]>): Promise<void> {
+    async scenario(number: number, title: string, body: (check: Check, figures: Figures) => Promise<string[]>): Promise<void> {
         console.log(`\n${number}. ${title}`);
         this.readiness.reset();
         const started = Date.now();
         const problems: string[] = [];
-        const figures: Record<string, number | string> = {};
+        const figures: Figures = {};
         let steps: string[] = [];
         try {
             steps = await body((ok, problem) => void (ok || problems.push(problem)), figures);
@@ -273,12 +279,33 @@ class Rehearsal {
         return firsts.every((t) => t !== undefined) ? Math.max(...(firsts as number[])) : undefined;
     }
 
-    private swapFigures(since: number, figures: Record<string, number | string>): { served: number; failed: string[] } {
+    private swapFigures(since: number, figures: Figures): { served: number; failed: string[] } {
         const responses = this.traffic.since(since);
         const failed = responses.filter((r) => !r.ok).map((r) => `${r.service}: ${r.detail}`);
         figures["requests served"] = responses.filter((r) => r.ok).length;
         figures["requests failed"] = failed.length;
         return { served: responses.filter((r) => r.ok).length, failed };
+    }
+
+    /** Waits (bounded) until both services serve `sha` through nginx; records the time it took from `since`. */
+    private async checkServing(sha: string, since: number, check: Check, figures: Figures): Promise<void> {
+        await waitUntil(() => this.servingAt(sha, since) !== undefined, 10);
+        const at = this.servingAt(sha, since);
+        check(at !== undefined, `both services must serve ${sha} through nginx`);
+        if (at) figures["start to serving (s)"] = round((at - since) / 1000);
+    }
+
+    /** After a failed `up`: both services still answer with the release that was live. */
+    private async checkStillServing(sha: string, check: Check): Promise<void> {
+        for (const service of ["backend", "frontend"] as const) {
+            const r = await this.serving(service);
+            check(r.ok && r.release === sha, `${service} must still serve ${sha}, got ${r.release ?? r.detail}`);
+        }
+    }
+
+    private recordDetectionLatency(sha: string, since: number, figures: Figures): void {
+        const latency = this.detectionLatency(sha, "backend", since);
+        if (latency !== undefined) figures["health detection latency (s)"] = round(latency);
     }
 
     /** Seconds between a release becoming ready on its port and the deploy step's health check saying so. */
@@ -306,16 +333,12 @@ class Rehearsal {
             const remote = resources.filter((r) => r.type === "command:remote:Command" || r.type === "command:remote:CopyToRemote");
             const ports = [...new Set(remote.map((r) => String((reveal(r.inputs) as { connection: { port?: number } }).connection.port)))];
             check(ports.length === 1 && ports[0] === String(this.config.servers.sshPort), `every remote step must use SSH port ${this.config.servers.sshPort}, got ${ports.join(", ")}`);
-            await waitUntil(() => this.servingAt(first.sha, since) !== undefined, 10);
-            const at = this.servingAt(first.sha, since);
-            check(at !== undefined, `both services must serve ${first.sha} through nginx`);
-            if (at) figures["start to serving (s)"] = round((at - since) / 1000);
+            await this.checkServing(first.sha, since, check, figures);
             check(migrations() === "0001_initial", `migrations applied: ${migrations()}`);
             check((await this.serving("backend")).ok, "the backend's health (which queries the database) must answer 200");
             const hooks = this.webhooksSince(since);
             check(hooks.length === 1 && JSON.stringify(hooks[0].body).includes(`${first.sha} deployed`), `one success notification for ${first.sha}, got ${JSON.stringify(hooks.map((h) => h.body.text))}`);
-            const latency = this.detectionLatency(first.sha, "backend", since);
-            if (latency !== undefined) figures["health detection latency (s)"] = round(latency);
+            this.recordDetectionLatency(first.sha, since, figures);
             return steps.map((s) => `${s.action} ${s.name}`);
         });
 
@@ -343,18 +366,14 @@ class Rehearsal {
             const unexpected = changed.filter((s) => !CHAIN_STEPS.some((suffix) => s.name.endsWith(suffix)));
             check(unexpected.length === 0, `a new SHA must re-run only the release chain; also ran ${unexpected.map((s) => s.name).join(", ")}`);
             check(changed.length === CHAIN_STEPS.length && changed.every((s) => s.action === "replace"), `the chain's ${CHAIN_STEPS.length} steps must be replaced, got ${changed.map((s) => `${s.action} ${s.name}`).join(", ")}`);
-            await waitUntil(() => this.servingAt(second.sha, since) !== undefined, 10);
-            const at = this.servingAt(second.sha, since);
-            check(at !== undefined, `both services must serve ${second.sha}`);
-            if (at) figures["start to serving (s)"] = round((at - since) / 1000);
+            await this.checkServing(second.sha, since, check, figures);
             check(migrations() === "0001_initial,0002_supplier_country", `migrations applied: ${migrations()}`);
             check(this.local.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'suppliers_supplier' AND column_name = 'country'") === "1", "the new column must exist");
             const { served, failed } = this.swapFigures(since, figures);
             check(failed.length === 0, `requests failed during the swap: ${failed.slice(0, 3).join("; ")}`);
             check(served > 100, `a steady stream must have run through the swap (${served} served)`);
             check(this.containers(first.sha).every((c) => c.endsWith(" exited")), `the previous release must be stopped and kept: ${this.containers(first.sha).join(", ")}`);
-            const latency = this.detectionLatency(second.sha, "backend", since);
-            if (latency !== undefined) figures["health detection latency (s)"] = round(latency);
+            this.recordDetectionLatency(second.sha, since, figures);
             check(this.webhooksSince(since).length === 1, "one success notification");
             return changed.map((s) => `${s.action} ${s.name}`);
         });
@@ -369,10 +388,7 @@ class Rehearsal {
             const skipped = deployment.steps.filter((s) => s.status === "skipped").map((s) => s.name);
             check(["-health-backend", "-deploy-frontend", "-health-frontend", "-notify"].every((suffix) => skipped.some((n) => n.endsWith(suffix))), `the rest of the chain must not run; skipped: ${skipped.join(", ")}`);
             check(this.containers(bad.sha).length === 0, `the bad release's containers must be removed: ${this.containers(bad.sha).join(", ")}`);
-            for (const service of ["backend", "frontend"] as const) {
-                const r = await this.serving(service);
-                check(r.ok && r.release === second.sha, `${service} must still serve ${second.sha}, got ${r.release ?? r.detail}`);
-            }
+            await this.checkStillServing(second.sha, check);
             check(this.webhooksSince(since).length === 0, "no success notification may be sent");
             const start = this.lines.find((l) => l.at >= since && l.resource.endsWith("-deploy-backend") && l.line.includes(`starting projectmeats-backend-${bad.sha}`));
             const verdict = this.lines.find((l) => l.at >= since && l.resource.endsWith("-deploy-backend") && l.line.startsWith("unhealthy:"));
@@ -392,10 +408,7 @@ class Rehearsal {
             check(deployment.steps.filter((s) => s.name.includes("-deploy-")).every((s) => s.status === "skipped"), "no deploy step may run");
             check(this.containers(failing.sha).length === 0, "no container of the failing release may exist");
             check(migrations() === "0001_initial,0002_supplier_country", `the failed migration must leave no trace: ${migrations()}`);
-            for (const service of ["backend", "frontend"] as const) {
-                const r = await this.serving(service);
-                check(r.ok && r.release === second.sha, `${service} must still serve ${second.sha}, got ${r.release ?? r.detail}`);
-            }
+            await this.checkStillServing(second.sha, check);
             check(this.webhooksSince(since).length === 0, "no success notification may be sent");
             const { failed } = this.swapFigures(since, figures);
             check(failed.length === 0, `requests failed: ${failed.slice(0, 3).join("; ")}`);
@@ -406,18 +419,14 @@ class Rehearsal {
             const since = Date.now();
             const { deployment } = await this.up(first.sha);
             check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
-            await waitUntil(() => this.servingAt(first.sha, since) !== undefined, 10);
-            const at = this.servingAt(first.sha, since);
-            check(at !== undefined, `both services must serve ${first.sha} again`);
-            if (at) figures["start to serving (s)"] = round((at - since) / 1000);
+            await this.checkServing(first.sha, since, check, figures);
             check(migrations() === "0001_initial,0002_supplier_country", "rolling back code leaves the (backward-compatible) schema as it is");
             const { served, failed } = this.swapFigures(since, figures);
             check(failed.length === 0, `requests failed during the swap: ${failed.slice(0, 3).join("; ")}`);
             check(served > 100, `a steady stream must have run through the swap (${served} served)`);
             const hooks = this.webhooksSince(since);
             check(hooks.length === 1 && JSON.stringify(hooks[0].body).includes(`${first.sha} deployed`), "one success notification for the rollback");
-            const latency = this.detectionLatency(first.sha, "backend", since);
-            if (latency !== undefined) figures["health detection latency (s)"] = round(latency);
+            this.recordDetectionLatency(first.sha, since, figures);
             return deployment.steps.filter((s) => s.action !== "same").map((s) => `${s.action} ${s.name}`);
         });
 
@@ -450,7 +459,7 @@ async function waitUntil(condition: () => boolean, seconds: number): Promise<voi
     while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
-function printFigures(results: ScenarioResult[], setup: Record<string, number | string>): void {
+function printFigures(results: ScenarioResult[], setup: Figures): void {
     console.log("\nFigures");
     for (const [k, v] of Object.entries(setup)) console.log(`  ${k}: ${v}`);
     for (const r of results) {
@@ -469,7 +478,7 @@ async function inside(): Promise<number> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pm-rehearsal-"));
     const secret = () => crypto.randomBytes(18).toString("hex");
     const local = new LocalSite(dir, { registry: secret(), database: secret(), admin: secret() });
-    const setup: Record<string, number | string> = {};
+    const setup: Figures = {};
     let rehearsal: Rehearsal | undefined;
     try {
         console.log(`rehearsal of stack "${REHEARSAL_STACK}" in ${dir}`);
@@ -508,14 +517,15 @@ function enterNamespaces(): Promise<number> {
         console.error("npm run rehearse needs root: it creates network and mount namespaces and a deploy user inside them (CI runs as root).");
         return Promise.resolve(2);
     }
-    const missing = REQUIRED_COMMANDS.filter((c) => spawnSync("sh", ["-c", `command -v ${c} || ls /usr/lib/postgresql/*/bin/${c}`], { stdio: "ignore" }).status !== 0);
+    const pgBin = postgresBinDir();
+    const PATH = `${process.env.PATH}${pgBin ? `:${pgBin}` : ""}`;
+    const missing = REQUIRED_COMMANDS.filter((c) => spawnSync("sh", ["-c", `command -v ${c}`], { stdio: "ignore", env: { ...process.env, PATH } }).status !== 0);
     if (missing.length > 0) {
         console.error(`missing commands: ${missing.join(", ")}; install the packages .ci/run installs`);
         return Promise.resolve(2);
     }
-    const pgBin = fs.existsSync("/usr/lib/postgresql") ? fs.readdirSync("/usr/lib/postgresql").sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`)[0] : undefined;
     // The base root filesystem comes from Debian's mirror, which the namespaces cannot reach.
-    const env: NodeJS.ProcessEnv = { ...process.env, [INSIDE]: "1", PATH: `${process.env.PATH}${pgBin ? `:${pgBin}` : ""}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, [INSIDE]: "1", PATH };
     let built: string | undefined;
     if (!isBaseRootfs(process.env.PM_REHEARSAL_ROOTFS ?? "")) {
         built = fs.mkdtempSync(path.join(os.tmpdir(), "pm-rehearsal-rootfs-"));

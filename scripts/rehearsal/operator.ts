@@ -113,18 +113,33 @@ export class HostOperator implements Operator {
         }
     }
 
-    /** Splits a stream into time-stamped lines; call with no chunk at the end to flush a last partial line. */
-    private line(resource: string, stream: "stdout" | "stderr", shown: string[]): (chunk?: Buffer) => void {
-        let partial = "";
-        return (chunk) => {
+    /**
+     * Collects a command's two streams as the provider does (each alone, and both interleaved for the
+     * error), time-stamping lines as they arrive and showing those `logging` asks for.
+     */
+    private collector(resource: string, shown: string[]) {
+        const text = { stdout: "", stderr: "", both: "" };
+        const partial = { stdout: "", stderr: "" };
+        const emit = (stream: "stdout" | "stderr", chunk: string) => {
             const at = Date.now();
-            if (chunk === undefined && partial === "") return;
-            const lines = (partial + (chunk?.toString() ?? "\n")).split("\n");
-            partial = lines.pop() ?? "";
+            const lines = (partial[stream] + chunk).split("\n");
+            partial[stream] = lines.pop() ?? "";
             for (const line of lines) {
                 this.hooks.onLine({ resource, stream, line, at });
                 if (shown.includes(stream)) process.stdout.write(`      ${resource}: ${line}\n`);
             }
+        };
+        return {
+            write(stream: "stdout" | "stderr", data: Buffer): void {
+                text[stream] += data;
+                text.both += data;
+                emit(stream, data.toString());
+            },
+            /** Flushes last partial lines; the outputs without their final newline, as the provider keeps them. */
+            finish(): RunResult & { both: string } {
+                for (const stream of ["stdout", "stderr"] as const) if (partial[stream] !== "") emit(stream, "\n");
+                return { stdout: text.stdout.replace(/\n$/, ""), stderr: text.stderr.replace(/\n$/, ""), both: text.both };
+            },
         };
     }
 
@@ -135,24 +150,18 @@ export class HostOperator implements Operator {
             return await new Promise<RunResult>((resolve, reject) => {
                 client.exec(command, { env: environment }, (err, channel) => {
                     if (err) return reject(err);
-                    let stdout = "";
-                    let stderr = "";
-                    let both = "";
-                    const out = this.line(name, "stdout", shown);
-                    const errs = this.line(name, "stderr", shown);
-                    channel.on("data", (d: Buffer) => ((stdout += d), (both += d), out(d)));
-                    channel.stderr.on("data", (d: Buffer) => ((stderr += d), (both += d), errs(d)));
+                    const output = this.collector(name, shown);
+                    channel.on("data", (d: Buffer) => output.write("stdout", d));
+                    channel.stderr.on("data", (d: Buffer) => output.write("stderr", d));
                     let code: number | null = null;
                     let signal: string | undefined;
                     channel.on("exit", (c: number | null, s?: string) => ((code = c), (signal = s)));
                     channel.on("close", () => {
-                        out();
-                        errs();
-                        if (code === 0) resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
+                        const { stdout, stderr, both } = output.finish();
+                        if (code === 0) resolve({ stdout, stderr });
                         else reject(commandError(signal ? `Process exited with signal ${signal}` : `Process exited with status ${code}`, command, both));
                     });
-                    if (stdin.length > 0) channel.end(stdin);
-                    else channel.end();
+                    channel.end(stdin.length > 0 ? stdin : undefined);
                 });
             });
         } finally {
@@ -164,18 +173,13 @@ export class HostOperator implements Operator {
         this.counters.localProcesses++;
         return new Promise((resolve, reject) => {
             const child = spawn("/bin/sh", ["-c", command], { cwd: dir ?? this.hooks.cwd, env: { ...this.hooks.env, ...environment } });
-            let stdout = "";
-            let stderr = "";
-            let both = "";
-            const out = this.line(name, "stdout", shown);
-            const errs = this.line(name, "stderr", shown);
-            child.stdout.on("data", (d: Buffer) => ((stdout += d), (both += d), out(d)));
-            child.stderr.on("data", (d: Buffer) => ((stderr += d), (both += d), errs(d)));
+            const output = this.collector(name, shown);
+            child.stdout.on("data", (d: Buffer) => output.write("stdout", d));
+            child.stderr.on("data", (d: Buffer) => output.write("stderr", d));
             child.on("error", reject);
             child.on("close", (code) => {
-                out();
-                errs();
-                if (code === 0) resolve({ stdout: stdout.replace(/\n$/, ""), stderr: stderr.replace(/\n$/, "") });
+                const { stdout, stderr, both } = output.finish();
+                if (code === 0) resolve({ stdout, stderr });
                 else reject(commandError(`exit status ${code}`, command, both));
             });
             child.stdin.end(stdin);

@@ -47,6 +47,11 @@ export class LocalSite {
     public readonly registry = { server: REGISTRY_SERVER, user: "ci", password: "" };
     public readonly database = { password: "", adminPassword: "", name: "", user: "" };
     public readonly caFile: string;
+    /** The `postgres` Unix user: initdb and postgres refuse to run as root. */
+    private readonly postgresUser = {
+        uid: Number(execFileSync("id", ["-u", "postgres"]).toString()),
+        gid: Number(execFileSync("id", ["-g", "postgres"]).toString()),
+    };
     private sshd?: ChildProcess;
     private dropletDockerd?: ChildProcess;
 
@@ -128,8 +133,7 @@ export class LocalSite {
         const pgDir = path.join(this.dir, "postgres");
         fs.mkdirSync(pgDir);
         fs.chmodSync(this.dir, 0o755);
-        const uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
-        const gid = Number(execFileSync("id", ["-g", "postgres"]).toString());
+        const { uid, gid } = this.postgresUser;
         for (const file of ["server.crt", "server.key"]) {
             fs.copyFileSync(path.join(this.dir, "tls", file), path.join(pgDir, file));
             fs.chownSync(path.join(pgDir, file), uid, gid);
@@ -145,18 +149,21 @@ export class LocalSite {
             "-c", "ssl=on", "-c", `ssl_cert_file=${pgDir}/server.crt`, "-c", `ssl_key_file=${pgDir}/server.key`,
         ], { uid, gid });
         await waitFor("postgres", () => portOpen(DATABASE_PORT));
-        const psql = (sql: string) => execFileSync("psql", ["-h", pgDir, "-p", String(DATABASE_PORT), "-U", "doadmin", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql], { stdio: "pipe", uid, gid });
-        await waitFor("postgres to accept queries", () => (psql("SELECT 1"), true));
-        psql(`ALTER ROLE doadmin PASSWORD '${this.database.adminPassword}'`);
-        psql(`CREATE ROLE "${user}" LOGIN PASSWORD '${this.database.password}'`);
-        psql(`CREATE DATABASE "${name}" OWNER "${user}"`);
+        await waitFor("postgres to accept queries", () => (this.psql("postgres", "SELECT 1"), true));
+        this.psql("postgres", `ALTER ROLE doadmin PASSWORD '${this.database.adminPassword}'`);
+        this.psql("postgres", `CREATE ROLE "${user}" LOGIN PASSWORD '${this.database.password}'`);
+        this.psql("postgres", `CREATE DATABASE "${name}" OWNER "${user}"`);
     }
 
-    /** Counts in the database, for the scenarios' checks. */
+    /** Runs SQL as the admin over the Unix socket; returns the unaligned result. */
+    private psql(database: string, sql: string): string {
+        const args = ["-h", path.join(this.dir, "postgres"), "-p", String(DATABASE_PORT), "-U", "doadmin", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql];
+        return execFileSync("psql", args, { ...this.postgresUser, encoding: "utf8", stdio: "pipe" }).trim();
+    }
+
+    /** Queries the app's database, for the scenarios' checks. */
     query(sql: string): string {
-        const pgDir = path.join(this.dir, "postgres");
-        const uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
-        return execFileSync("psql", ["-h", pgDir, "-p", String(DATABASE_PORT), "-U", "doadmin", "-d", this.database.name, "-At", "-c", sql], { uid, encoding: "utf8" }).trim();
+        return this.psql(this.database.name, sql);
     }
 
     /** An HTTPS receiver standing in for Slack's incoming webhooks. */

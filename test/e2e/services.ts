@@ -4,7 +4,7 @@
  * is started here, its PID recorded, and exactly those PIDs are stopped by `stop()` — never by name.
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
-import { freePort, portOpen, stopChild, stopPid, succeeds, waitFor } from "../../scripts/lib/processes";
+import { freePort, portOpen, postgresBinDir, stopChild, stopPid, succeeds, waitFor } from "../../scripts/lib/processes";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -26,10 +26,8 @@ export const REQUIRED_COMMANDS = ["dockerd", "docker", "docker-registry", "htpas
 
 /** Debian installs PostgreSQL's server binaries outside PATH; find them there too. */
 function withPostgresOnPath(): void {
-    const base = "/usr/lib/postgresql";
-    if (!fs.existsSync(base)) return;
-    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin/initdb"))).sort((a, b) => Number(b) - Number(a));
-    if (versions.length > 0 && !succeeds("sh", ["-c", "command -v initdb"])) process.env.PATH = `${process.env.PATH}:${path.join(base, versions[0], "bin")}`;
+    const bin = postgresBinDir();
+    if (bin && !succeeds("sh", ["-c", "command -v initdb"])) process.env.PATH = `${process.env.PATH}:${bin}`;
 }
 
 export async function startServices(): Promise<Services> {
