@@ -10,13 +10,13 @@ import { spawn, spawnSync } from "child_process";
 import * as http from "http";
 import * as path from "path";
 import { renderProxySites } from "../components/server/hostCommands";
-import { NGINX_DIR } from "../components/server/layout";
-import { buildAppImage } from "../test/e2e/images";
-import { freePort } from "../scripts/lib/processes";
-import { startNginx, startServices } from "../test/e2e/services";
+import { NGINX_DIR } from "../model/layout";
+import { buildAppImage } from "../tools/standins/images";
+import { freePort } from "../tools/processes";
+import { startNginx, startServices } from "../tools/standins/services";
 import * as fs from "fs";
 
-const SCRIPTS = path.resolve(__dirname, "../scripts/host");
+const SCRIPTS = path.resolve(__dirname, "../host/droplet");
 const arg = (name: string, fallback: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback);
 const runs = Number(arg("runs", "5"));
 const startDelay = Number(arg("start-delay", "1"));
@@ -39,12 +39,42 @@ async function main(): Promise<void> {
     try {
         const images = Array.from({ length: runs + 1 }, (_, i) => buildAppImage(services, { repository: "backend", tag: `bench-${i}`, startDelay }));
         fs.writeFileSync(path.join(services.nginx.upstreamDir, "backend.upstream"), "server 127.0.0.1:18201;\n");
-        startNginx(services, renderProxySites(["backend"], { backend: HOST, frontend: "unused" }, [`127.0.0.1:${services.nginx.port}`]).split(NGINX_DIR).join(services.nginx.upstreamDir));
+        startNginx(
+            services,
+            renderProxySites(["backend"], { backend: HOST, frontend: "unused" }, [`127.0.0.1:${services.nginx.port}`])
+                .split(NGINX_DIR)
+                .join(services.nginx.upstreamDir),
+        );
         const deploy = (i: number) =>
             new Promise<number>((resolve, reject) => {
                 const release = (0xa000000 + i).toString(16);
-                const child = spawn("bash", [path.join(SCRIPTS, "deploy.sh"), "--service", "backend", "--release", release, "--image", images[i], "--container-port", "8000", "--ports", "18201,18202",
-                    "--health-path", "/api/v1/health/", "--drain", "0", "--state-dir", path.join(services.dir, "state"), "--upstream", path.join(services.nginx.upstreamDir, "backend.upstream"), "--nginx", services.nginx.command], { env: services.env, stdio: "ignore" });
+                const child = spawn(
+                    "bash",
+                    [
+                        path.join(SCRIPTS, "deploy.sh"),
+                        "--service",
+                        "backend",
+                        "--release",
+                        release,
+                        "--image",
+                        images[i],
+                        "--container-port",
+                        "8000",
+                        "--ports",
+                        "18201,18202",
+                        "--health-path",
+                        "/api/v1/health/",
+                        "--drain",
+                        "0",
+                        "--state-dir",
+                        path.join(services.dir, "state"),
+                        "--upstream",
+                        path.join(services.nginx.upstreamDir, "backend.upstream"),
+                        "--nginx",
+                        services.nginx.command,
+                    ],
+                    { env: services.env, stdio: "ignore" },
+                );
                 child.on("exit", (code) => (code === 0 ? resolve(0) : reject(new Error(`deploy exited ${code}`))));
             });
         await deploy(0);

@@ -29,12 +29,17 @@ function summary(samples: number[]): string {
 
 const stack = arg("stack", "prod");
 const runs = Number(arg("runs", "5"));
-const loadSdks = ["-e", "require('@pulumi/pulumi'); require('@pulumi/digitalocean'); require('@pulumi/github'); require('@pulumi/command'); require('@pulumi/tls'); require('@pulumi/policy')"];
-const gate = ["-r", "ts-node/register/transpile-only", "scripts/check.ts", "--stack", stack];
+const loadSdks = [
+    "-e",
+    "require('@pulumi/pulumi'); require('@pulumi/digitalocean'); require('@pulumi/github'); require('@pulumi/command'); require('@pulumi/tls'); require('@pulumi/policy')",
+];
+const gate = ["-r", "ts-node/register/transpile-only", "tools/gate/cli.ts", "--stack", stack];
 
 const sdk = Array.from({ length: runs }, () => time(loadSdks));
 const full = Array.from({ length: runs }, () => time(gate));
 console.log(`runs: ${runs}, stack: ${stack}`);
 console.log(`load the Pulumi SDKs alone:   ${summary(sdk)}`);
 console.log(`policy gate for one stack:    ${summary(full)}`);
-console.log(`gate beyond loading the SDKs: ${(full.sort((a, b) => a - b)[Math.floor(runs / 2)] - sdk.sort((a, b) => a - b)[Math.floor(runs / 2)]).toFixed(0)} ms (median difference)`);
+console.log(
+    `gate beyond loading the SDKs: ${(full.sort((a, b) => a - b)[Math.floor(runs / 2)] - sdk.sort((a, b) => a - b)[Math.floor(runs / 2)]).toFixed(0)} ms (median difference)`,
+);

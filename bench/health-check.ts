@@ -1,5 +1,5 @@
 /**
- * Benchmark (not a test): how soon scripts/host/health-check.sh, with its default settings, sees an
+ * Benchmark (not a test): how soon host/droplet/health-check.sh, with its default settings, sees an
  * app become healthy. An HTTP server on loopback answers 503 until a random moment, then 200; the
  * detection latency is the time from that moment to the script's exit.
  *
@@ -9,7 +9,7 @@ import { spawn } from "child_process";
 import * as http from "http";
 import * as path from "path";
 
-const SCRIPT = path.resolve(__dirname, "../scripts/host/health-check.sh");
+const SCRIPT = path.resolve(__dirname, "../host/droplet/health-check.sh");
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 30);
 
 function percentile(sorted: number[], p: number): number {
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) latencies.push(await once());
     latencies.sort((a, b) => a - b);
     console.log(`health-check.sh detection latency over ${runs} runs (defaults: --interval 0.05 --max-interval 0.25):`);
-    console.log(`  p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${latencies[latencies.length - 1].toFixed(0)} ms (target: p95 under 500 ms)`);
+    console.log(
+        `  p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${latencies[latencies.length - 1].toFixed(0)} ms (target: p95 under 500 ms)`,
+    );
 }
 
 void main();

@@ -19,7 +19,10 @@ describe("quote", () => {
     });
 
     test("bash reads every quoted string back unchanged", () => {
-        const strings = fc.array(fc.string({ unit: "binary", maxLength: 12 }).map((s) => s.replace(/\0/g, "")), { minLength: 1, maxLength: 20 });
+        const strings = fc.array(
+            fc.string({ unit: "binary", maxLength: 12 }).map((s) => s.replace(/\0/g, "")),
+            { minLength: 1, maxLength: 20 },
+        );
         fc.assert(
             fc.property(strings, (args) => {
                 const script = `printf '%s\\0' ${args.map(quote).join(" ")}`;

@@ -14,7 +14,7 @@ import { ContainerRegistry } from "../components/registry/ContainerRegistry";
 import { ReleaseChain } from "../components/release/ReleaseChain";
 import { ReleaseImages } from "../components/release/ReleaseImages";
 import { AppServers } from "../components/server/AppServers";
-import { githubTokenFromConfig, loadStackConfig } from "./config";
+import { githubTokenFromConfig, loadStackConfig } from "../config/stackConfig";
 
 const config = loadStackConfig();
 const env = config.environmentName;

@@ -4,7 +4,8 @@ import { TYPES } from "./walk";
 
 export const noUnpinnedActions: ResourceValidationPolicy = {
     name: "no-unpinned-actions",
-    description: "Checks whether GitHub Actions can only run actions pinned to full commit SHAs: SHA pinning required, no tag or branch in allowed patterns, and only pinned `uses:` in managed workflow files.",
+    description:
+        "Checks whether GitHub Actions can only run actions pinned to full commit SHAs: SHA pinning required, no tag or branch in allowed patterns, and only pinned `uses:` in managed workflow files.",
     validateResource: (args, reportViolation) => {
         if (args.type === TYPES.actionsPermissions) {
             if (args.props.shaPinningRequired !== true) {
@@ -13,7 +14,9 @@ export const noUnpinnedActions: ResourceValidationPolicy = {
             const patterns: unknown = (args.props.allowedActionsConfig as Record<string, unknown> | undefined)?.patternsAlloweds ?? [];
             for (const pattern of Array.isArray(patterns) ? patterns : []) {
                 if (typeof pattern === "string" && !isAllowedPatternPinned(pattern)) {
-                    reportViolation(`Actions permissions (${args.name}) must not allow "${pattern}", which names a tag or branch: allow "${pattern.replace(/@.*$/, "@*")}" and pin the SHA in the workflow.`);
+                    reportViolation(
+                        `Actions permissions (${args.name}) must not allow "${pattern}", which names a tag or branch: allow "${pattern.replace(/@.*$/, "@*")}" and pin the SHA in the workflow.`,
+                    );
                 }
             }
         }

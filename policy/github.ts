@@ -11,8 +11,10 @@ export const prodEnvironmentsRequireReviewers: StackValidationPolicy = {
             const count = reviewers.reduce((n, r) => n + (r.users?.length ?? 0) + (r.teams?.length ?? 0), 0);
             const name = String(env.props.environment ?? env.name);
             if (count === 0) reportViolation(`Production environment (${name}) must require at least one reviewer: set projectmeats:githubReviewers.`, env.urn);
-            if (env.props.preventSelfReview !== true) reportViolation(`Production environment (${name}) must prevent self-review: set projectmeats:githubPreventSelfReview to true.`, env.urn);
-            if (env.props.canAdminsBypass !== false) reportViolation(`Production environment (${name}) must not let administrators bypass its rules: set projectmeats:githubAdminBypass to false.`, env.urn);
+            if (env.props.preventSelfReview !== true)
+                reportViolation(`Production environment (${name}) must prevent self-review: set projectmeats:githubPreventSelfReview to true.`, env.urn);
+            if (env.props.canAdminsBypass !== false)
+                reportViolation(`Production environment (${name}) must not let administrators bypass its rules: set projectmeats:githubAdminBypass to false.`, env.urn);
         }
     },
 };
@@ -35,7 +37,10 @@ export const environmentSecretsAreSecret: StackValidationPolicy = {
             for (const other of args.resources.filter((r) => !secrets.includes(r))) {
                 for (const [path, text] of strings(other.props)) {
                     if (EXPOSED.test(path) && text.includes(value)) {
-                        reportViolation(`Actions secret (${name}) must not appear in plain text: ${other.type} (${other.name}) has it in ${path}; pass it on stdin or in a 0600 file.`, other.urn);
+                        reportViolation(
+                            `Actions secret (${name}) must not appear in plain text: ${other.type} (${other.name}) has it in ${path}; pass it on stdin or in a 0600 file.`,
+                            other.urn,
+                        );
                     }
                 }
             }

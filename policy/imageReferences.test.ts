@@ -82,7 +82,10 @@ describe("findImageReferences", () => {
     test.each<[string, string[]]>([
         ["docker pull registry.digitalocean.com/projectmeats/backend:dev-latest", ["registry.digitalocean.com/projectmeats/backend:dev-latest"]],
         ["docker pull --quiet nginx && echo ok", ["nginx"]],
-        ["docker run -d --name x -p 127.0.0.1:8000:8000 registry.digitalocean.com/projectmeats/backend:dev-3f9c2ab", ["registry.digitalocean.com/projectmeats/backend:dev-3f9c2ab"]],
+        [
+            "docker run -d --name x -p 127.0.0.1:8000:8000 registry.digitalocean.com/projectmeats/backend:dev-3f9c2ab",
+            ["registry.digitalocean.com/projectmeats/backend:dev-3f9c2ab"],
+        ],
         ["FROM python:3.12-slim AS build\nRUN true", ["python:3.12-slim"]],
         ["steps:\n  - uses: docker://alpine:latest", ["alpine:latest"]],
         ["services:\n  db:\n    image: postgres:15\n", ["postgres:15"]],

@@ -55,7 +55,8 @@ export function formatImageReference(ref: ImageReference): string {
 }
 
 /** Registries whose references are recognised anywhere in text, even without a tag. */
-const KNOWN_REGISTRIES = /^(registry\.digitalocean\.com|docker\.io|index\.docker\.io|registry-1\.docker\.io|ghcr\.io|quay\.io|gcr\.io|[a-z0-9-]+\.gcr\.io|[a-z0-9-]+-docker\.pkg\.dev|public\.ecr\.aws|[0-9]+\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com|localhost(:[0-9]+)?|127\.0\.0\.1(:[0-9]+)?)$/;
+const KNOWN_REGISTRIES =
+    /^(registry\.digitalocean\.com|docker\.io|index\.docker\.io|registry-1\.docker\.io|ghcr\.io|quay\.io|gcr\.io|[a-z0-9-]+\.gcr\.io|[a-z0-9-]+-docker\.pkg\.dev|public\.ecr\.aws|[0-9]+\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com|localhost(:[0-9]+)?|127\.0\.0\.1(:[0-9]+)?)$/;
 
 const TOKEN = /[^\s"'`=(),;|&<>{}]+/g;
 

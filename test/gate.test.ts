@@ -1,12 +1,12 @@
 /** `npm run check`: the offline gate, run as a user runs it, for every stack and for planted violations. */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { STACK_NAMES } from "../stacks";
+import { STACK_NAMES } from "../tools/stackFiles";
 
 const ROOT = path.resolve(__dirname, "..");
 
 function gate(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/check.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/gate/cli.ts", ...args], { cwd: ROOT, encoding: "utf8" });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -60,7 +60,9 @@ test("a bad configuration stops the gate before any analysis, with the validator
 test("an unknown stack is refused with the list of stacks", () => {
     const result = gate("--stack", "staging");
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("no stack file Pulumi.staging.yaml: the stacks are dev, uat, prod\nusage: npm run check -- --stack <dev|uat|prod> [--json] [--config KEY=VALUE]... [--plant FILE]\n");
+    expect(result.stderr).toBe(
+        "no stack file Pulumi.staging.yaml: the stacks are dev, uat, prod\nusage: npm run check -- --stack <dev|uat|prod> [--json] [--config KEY=VALUE]... [--plant FILE]\n",
+    );
 });
 
 test("the gate refuses to run without a stack", () => {

@@ -1,6 +1,6 @@
 /** GitHub as code, per stack: environments, their rules and secrets, and the repository-wide rules. */
-import { STACK_NAMES } from "../stacks";
-import { ProgramRun, RecordedResource, isSecret, named, ofType, reveal, runProgram } from "./harness";
+import { STACK_NAMES } from "../tools/stackFiles";
+import { ProgramRun, RecordedResource, isSecret, named, ofType, reveal, runProgram } from "../tools/programRunner";
 
 const T = {
     environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
@@ -23,7 +23,11 @@ function environments(run: ProgramRun): Record<string, Record<string, unknown>> 
 }
 
 function secretsOf(run: ProgramRun, environment: string): Record<string, RecordedResource> {
-    return Object.fromEntries(ofType(run, T.secret).filter((r) => plain(r).environment === environment).map((r) => [String(plain(r).secretName), r]));
+    return Object.fromEntries(
+        ofType(run, T.secret)
+            .filter((r) => plain(r).environment === environment)
+            .map((r) => [String(plain(r).secretName), r]),
+    );
 }
 
 test("each stack creates its two environments with the configured names", () => {
@@ -107,7 +111,10 @@ describe.each(STACK_NAMES)("stack %s environment secrets", (stack) => {
 
 test("webhook URLs, when configured as secrets, reach both environments as secrets", async () => {
     const run = await runProgram("dev", {
-        secretConfig: { "projectmeats:slackWebhookUrl": "https://hooks.slack.com/services/T0/B0/XYZ", "projectmeats:teamsWebhookUrl": "https://example.webhook.office.com/webhookb2/abc" },
+        secretConfig: {
+            "projectmeats:slackWebhookUrl": "https://hooks.slack.com/services/T0/B0/XYZ",
+            "projectmeats:teamsWebhookUrl": "https://example.webhook.office.com/webhookb2/abc",
+        },
     });
     expect(run.error).toBeUndefined();
     for (const env of ["dev-backend", "dev-frontend"]) {

@@ -1,9 +1,9 @@
-/** scripts/local/notify.mjs against a webhook receiver on loopback. */
+/** host/local/notify.mjs against a webhook receiver on loopback. */
 import { spawn } from "child_process";
 import * as http from "http";
 import * as path from "path";
 
-const SCRIPT = path.resolve(__dirname, "../scripts/local/notify.mjs");
+const SCRIPT = path.resolve(__dirname, "../host/local/notify.mjs");
 
 interface Received {
     path: string;
@@ -28,7 +28,17 @@ async function receiver(answers: number[]): Promise<{ url: string; received: Rec
 function notify(stdin: string, env: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
     return new Promise((resolve) => {
         const child = spawn(process.execPath, [SCRIPT], {
-            env: { PATH: process.env.PATH, PM_ENVIRONMENT: "dev", PM_SHA: "3f9c2ab", PM_COMPONENT: "backend, frontend", PM_NOTIFY_BACKOFF_MS: "50", GITHUB_ACTOR: "octocat", GITHUB_REPOSITORY: "Meats-Central/ProjectMeats", GITHUB_RUN_ID: "42", ...env },
+            env: {
+                PATH: process.env.PATH,
+                PM_ENVIRONMENT: "dev",
+                PM_SHA: "3f9c2ab",
+                PM_COMPONENT: "backend, frontend",
+                PM_NOTIFY_BACKOFF_MS: "50",
+                GITHUB_ACTOR: "octocat",
+                GITHUB_REPOSITORY: "Meats-Central/ProjectMeats",
+                GITHUB_RUN_ID: "42",
+                ...env,
+            },
         });
         let output = "";
         child.stdout.on("data", (d: Buffer) => (output += d.toString()));
@@ -62,7 +72,12 @@ test("posts to Slack and Teams with environment, component, SHA, actor, run URL 
                 },
             ],
         });
-        expect(hook.received[1].body).toMatchObject({ "@type": "MessageCard", themeColor: "2EB886", title, sections: [{ facts: expect.arrayContaining([{ name: "Run", value: run }]) }] });
+        expect(hook.received[1].body).toMatchObject({
+            "@type": "MessageCard",
+            themeColor: "2EB886",
+            title,
+            sections: [{ facts: expect.arrayContaining([{ name: "Run", value: run }]) }],
+        });
     } finally {
         await hook.close();
     }

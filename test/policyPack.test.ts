@@ -2,10 +2,10 @@
  * The real policy pack, served over gRPC as the Pulumi CLI serves it, fed with the program's own
  * resources: each stack is the passing baseline, and each test changes one thing that breaks one rule.
  */
-import { plantViolations } from "../scripts/check";
-import { PolicyPackServer, startPolicyPack } from "../scripts/gate/policyPack";
-import { STACK_NAMES } from "../stacks";
-import { ProgramRun, RecordedResource, named, runProgram } from "./harness";
+import { plantViolations } from "../tools/gate/cli";
+import { PolicyPackServer, startPolicyPack } from "../tools/gate/policyPack";
+import { STACK_NAMES } from "../tools/stackFiles";
+import { ProgramRun, RecordedResource, named, runProgram } from "../tools/programRunner";
 
 let pack: PolicyPackServer;
 const runs = new Map<string, ProgramRun>();
@@ -51,7 +51,17 @@ describe("no-mutable-image-tags and release-images-pinned-by-digest", () => {
     });
 
     test("an image with no tag in a workflow-style image: key", async () => {
-        expect(await violations("dev", { add: [{ type: "github:index/repositoryFile:RepositoryFile", name: "planted-file", inputs: { file: "compose.yml", content: "services:\n  db:\n    image: postgres\n" } }] })).toEqual([
+        expect(
+            await violations("dev", {
+                add: [
+                    {
+                        type: "github:index/repositoryFile:RepositoryFile",
+                        name: "planted-file",
+                        inputs: { file: "compose.yml", content: "services:\n  db:\n    image: postgres\n" },
+                    },
+                ],
+            }),
+        ).toEqual([
             [
                 "no-mutable-image-tags",
                 'Image reference "postgres" in github:index/repositoryFile:RepositoryFile (planted-file) at content must not use no tag (means latest): deploy an immutable <env>-<sha> tag resolved to its digest (repository@sha256:…).',
@@ -84,14 +94,24 @@ describe("no-unpinned-actions", () => {
         const actions = named(runs.get("prod")!, "github-prod-governance-actions");
         const config = { ...(actions.inputs.allowedActionsConfig as object), patternsAlloweds: ["pulumi/actions@v6"] };
         expect(await violations("prod", { patch: [{ name: actions.name, inputs: { allowedActionsConfig: config } }] })).toEqual([
-            ["no-unpinned-actions", 'Actions permissions (github-prod-governance-actions) must not allow "pulumi/actions@v6", which names a tag or branch: allow "pulumi/actions@*" and pin the SHA in the workflow.'],
+            [
+                "no-unpinned-actions",
+                'Actions permissions (github-prod-governance-actions) must not allow "pulumi/actions@v6", which names a tag or branch: allow "pulumi/actions@*" and pin the SHA in the workflow.',
+            ],
         ]);
     });
 
     test("a managed workflow file using a tag", async () => {
         const content = "jobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n";
-        expect(await violations("dev", { add: [{ type: "github:index/repositoryFile:RepositoryFile", name: "planted-workflow", inputs: { file: ".github/workflows/ci.yml", content } }] })).toEqual([
-            ["no-unpinned-actions", 'Workflow file .github/workflows/ci.yml (planted-workflow) must pin every action to a full commit SHA: "actions/checkout@v4" uses the tag or branch "v4", which can move.'],
+        expect(
+            await violations("dev", {
+                add: [{ type: "github:index/repositoryFile:RepositoryFile", name: "planted-workflow", inputs: { file: ".github/workflows/ci.yml", content } }],
+            }),
+        ).toEqual([
+            [
+                "no-unpinned-actions",
+                'Workflow file .github/workflows/ci.yml (planted-workflow) must pin every action to a full commit SHA: "actions/checkout@v4" uses the tag or branch "v4", which can move.',
+            ],
         ]);
     });
 });
@@ -99,7 +119,10 @@ describe("no-unpinned-actions", () => {
 describe("database-not-public and database-has-firewall", () => {
     test("a database firewall admitting 0.0.0.0/0", async () => {
         expect(await violations("uat", { patch: [{ name: "database-uat-firewall", inputs: { rules: [{ type: "ip_addr", value: "0.0.0.0/0" }] } }] })).toEqual([
-            ["database-not-public", 'Database firewall (database-uat-firewall) must admit only app servers: the ip_addr rule for "0.0.0.0/0" admits addresses; use droplet rules for the backend servers.'],
+            [
+                "database-not-public",
+                'Database firewall (database-uat-firewall) must admit only app servers: the ip_addr rule for "0.0.0.0/0" admits addresses; use droplet rules for the backend servers.',
+            ],
         ]);
     });
 
@@ -128,7 +151,9 @@ describe("production-only rules", () => {
 
     test("SSH open to the internet in prod", async () => {
         const firewall: RecordedResource = named(runs.get("prod")!, "servers-prod-firewall");
-        const rules = (firewall.inputs.inboundRules as Array<Record<string, unknown>>).map((rule) => (rule.portRange === "22" ? { ...rule, sourceAddresses: ["0.0.0.0/0", "::/0"] } : rule));
+        const rules = (firewall.inputs.inboundRules as Array<Record<string, unknown>>).map((rule) =>
+            rule.portRange === "22" ? { ...rule, sourceAddresses: ["0.0.0.0/0", "::/0"] } : rule,
+        );
         expect(await violations("prod", { patch: [{ name: firewall.name, inputs: { inboundRules: rules } }] })).toEqual([
             ["prod-ssh-not-open", "Production firewall (servers-prod-firewall) must not open SSH to 0.0.0.0/0: list the deploy runner's address in projectmeats:sshAllowedCidrs."],
             ["prod-ssh-not-open", "Production firewall (servers-prod-firewall) must not open SSH to ::/0: list the deploy runner's address in projectmeats:sshAllowedCidrs."],
@@ -136,10 +161,15 @@ describe("production-only rules", () => {
     });
 
     test("prod environments without reviewers, self-review allowed, admins bypassing", async () => {
-        expect(await violations("prod", { patch: [{ name: "github-prod-backend-environment", inputs: { reviewers: [], preventSelfReview: false, canAdminsBypass: true } }] })).toEqual([
+        expect(
+            await violations("prod", { patch: [{ name: "github-prod-backend-environment", inputs: { reviewers: [], preventSelfReview: false, canAdminsBypass: true } }] }),
+        ).toEqual([
             ["prod-environments-require-reviewers", "Production environment (prod2-backend) must require at least one reviewer: set projectmeats:githubReviewers."],
             ["prod-environments-require-reviewers", "Production environment (prod2-backend) must prevent self-review: set projectmeats:githubPreventSelfReview to true."],
-            ["prod-environments-require-reviewers", "Production environment (prod2-backend) must not let administrators bypass its rules: set projectmeats:githubAdminBypass to false."],
+            [
+                "prod-environments-require-reviewers",
+                "Production environment (prod2-backend) must not let administrators bypass its rules: set projectmeats:githubAdminBypass to false.",
+            ],
         ]);
     });
 
@@ -166,7 +196,10 @@ describe("environment-secrets-are-secret", () => {
         const secret = named(runs.get("dev")!, "github-dev-backend-secret-DEV_DB_URL");
         const url = (secret.inputs.value as { value: string }).value;
         expect(await violations("dev", { add: command("planted-leak", `DATABASE_URL=${url} python manage.py migrate`) })).toEqual([
-            ["environment-secrets-are-secret", "Actions secret (DEV_DB_URL) must not appear in plain text: command:remote:Command (planted-leak) has it in create; pass it on stdin or in a 0600 file."],
+            [
+                "environment-secrets-are-secret",
+                "Actions secret (DEV_DB_URL) must not appear in plain text: command:remote:Command (planted-leak) has it in create; pass it on stdin or in a 0600 file.",
+            ],
         ]);
     });
 });

@@ -5,8 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_KEYS, ConfigKeySpec, projectConfigDeclarations } from "../infra/configKeys";
-import { PROJECT_DIR, PROJECT_NAME, REHEARSAL_STACK, STACK_NAMES, stackFilePath } from "../stacks";
+import { CONFIG_KEYS, ConfigKeySpec, projectConfigDeclarations } from "../config/keys";
+import { PROJECT_DIR, PROJECT_NAME, REHEARSAL_STACK, STACK_NAMES, stackFilePath } from "../tools/stackFiles";
 
 const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
 
@@ -48,17 +48,35 @@ test("the CLI compiles the program with the project's TypeScript and ts-node, no
     expect(Number(tsNode.version.split(".")[0])).toBeGreaterThanOrEqual(10);
 });
 
-test("the Pulumi CLI version is pinned exactly, so `npx pulumi` runs the same CLI for everyone", () => {
+test("every workflow that runs the Pulumi CLI installs the SDK's exact version, on Node.js 22", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
-    expect(pkg.devDependencies.pulumi).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies["@pulumi/pulumi"]).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.dependencies["@pulumi/command"]).toMatch(/^1\.2\.\d+$/);
+    expect(pkg.engines.node).toBe(">=22");
+    expect(fs.readFileSync(path.join(PROJECT_DIR, ".nvmrc"), "utf8")).toBe("22\n");
+    const dir = path.join(PROJECT_DIR, ".github/workflows");
+    for (const file of fs.readdirSync(dir)) {
+        const text = fs.readFileSync(path.join(dir, file), "utf8");
+        expect({ file, npx: /npx pulumi/.test(text) }).toEqual({ file, npx: false });
+        expect({ file, nodes: text.match(/node-version(-file)?: .*/g) ?? [] }).toEqual({
+            file,
+            nodes: (text.match(/node-version(-file)?: .*/g) ?? []).map(() => "node-version-file: .nvmrc"),
+        });
+        if (/^\s*(- run: )?pulumi /m.test(text)) expect({ file, cli: /PULUMI_VERSION: (\S+)/.exec(text)?.[1] }).toEqual({ file, cli: pkg.dependencies["@pulumi/pulumi"] });
+    }
 });
 
 test("README.md's configuration reference lists every key (run `npm run config:reference`)", () => {
     const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
     const missing = Object.keys(CONFIG_KEYS).filter((key) => !readme.includes(`| \`${PROJECT_NAME}:${key}\` |`));
     expect(missing).toEqual([]);
-    expect(readme.split("\n").slice(0, 15).join("\n")).toContain("npm ci\nnpm test");
+    expect(
+        readme
+            .split("\n")
+            .slice(0, 16)
+            .filter((line) => /^(sudo )?npm /.test(line))
+            .map((line) => line.split("#")[0].trim()),
+    ).toEqual(["npm ci", "npm test", "npm run check -- --stack dev"]);
 });
 
 test("`npm ci` installs the policy pack's dependencies, and the pack and the program share one @pulumi/pulumi", () => {

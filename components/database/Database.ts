@@ -54,11 +54,7 @@ export class Database extends pulumi.ComponentResource {
             },
             { parent: this, protect: true },
         );
-        const database = new digitalocean.DatabaseDb(
-            `${name}-db`,
-            { clusterId: cluster.id, name: args.databaseName },
-            { parent: this, protect: true },
-        );
+        const database = new digitalocean.DatabaseDb(`${name}-db`, { clusterId: cluster.id, name: args.databaseName }, { parent: this, protect: true });
         const user = new digitalocean.DatabaseUser(`${name}-user`, { clusterId: cluster.id, name: args.userName }, { parent: this });
 
         new digitalocean.DatabaseFirewall(

@@ -65,11 +65,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
             ...(args.tagPatterns ?? []).map((pattern): [string, { tagPattern: string }] => [`tag-${pattern}`, { tagPattern: pattern }]),
         ];
         for (const [key, pattern] of policies) {
-            new github.RepositoryEnvironmentDeploymentPolicy(
-                `${name}-${key}`,
-                { repository: args.repository, environment: environment.environment, ...pattern },
-                { parent: this },
-            );
+            new github.RepositoryEnvironmentDeploymentPolicy(`${name}-${key}`, { repository: args.repository, environment: environment.environment, ...pattern }, { parent: this });
         }
 
         for (const [secretName, value] of Object.entries(args.secrets)) {

@@ -1,12 +1,39 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { GitHubConfig, Service } from "../../infra/config";
+import type { Service } from "../../model/services";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { RepositoryGovernance } from "./RepositoryGovernance";
 
+/** The repository that ProjectMeats deploys from, its deployment environments and its rules. */
+export interface GitHubRepositorySettings {
+    /** User or organization that owns the repository. */
+    readonly owner: string;
+    /** Repository name without the owner. */
+    readonly repository: string;
+    /** Deployment environment of each service, e.g. `dev-backend`. */
+    readonly environments: Readonly<Record<Service, string>>;
+    /** Branch name patterns allowed to deploy to the environments. */
+    readonly deployBranches: readonly string[];
+    /** Tag name patterns allowed to deploy to the environments. */
+    readonly deployTags: readonly string[];
+    /** Required reviewers: GitHub logins and organization team slugs. */
+    readonly reviewers: { readonly users: readonly string[]; readonly teams: readonly string[] };
+    readonly preventSelfReview: boolean;
+    /** Minutes a deployment waits after approval. */
+    readonly waitTimerMinutes: number;
+    readonly adminBypass: boolean;
+    /** Branches the ruleset protects (owner stack only). */
+    readonly protectedBranches: readonly string[];
+    /** Status checks the ruleset requires. */
+    readonly requiredChecks: readonly string[];
+    readonly requiredApprovals: number;
+    /** Action patterns allowed to run ("selected actions"). */
+    readonly allowedActions: readonly string[];
+}
+
 export interface GitHubDeploymentsArgs {
     /** The repository, its environments and rules. */
-    readonly github: GitHubConfig;
+    readonly github: GitHubRepositorySettings;
     /** True in the stack that owns repository-wide rules (rulesets, Actions permissions). */
     readonly ownsRepositoryRules: boolean;
     /** Token for the GitHub provider; absent means the provider reads `GITHUB_TOKEN`. */

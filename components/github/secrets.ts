@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Service } from "../../infra/config";
+import type { Service } from "../../model/services";
 
 /** The secret the build job logs in to the registry with (a Docker `config.json` that can push). */
 export const REGISTRY_SECRET_NAME = "DOCR_DOCKER_CONFIG";

@@ -1,6 +1,6 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
-import { ProjectEnvironment } from "../../infra/catalog";
+import type { ProjectEnvironment } from "../../model/services";
 
 export interface EnvironmentProjectArgs {
     /** Short environment name (`dev`); project names are unique in the account. */

@@ -61,16 +61,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
             registry = { name: lookup.name, endpoint: lookup.endpoint, serverUrl: lookup.serverUrl };
         }
 
-        const read = new digitalocean.ContainerRegistryDockerCredentials(
-            `${name}-read`,
-            { registryName: registry.name, write: false },
-            { parent: this },
-        );
-        const write = new digitalocean.ContainerRegistryDockerCredentials(
-            `${name}-write`,
-            { registryName: registry.name, write: true },
-            { parent: this },
-        );
+        const read = new digitalocean.ContainerRegistryDockerCredentials(`${name}-read`, { registryName: registry.name, write: false }, { parent: this });
+        const write = new digitalocean.ContainerRegistryDockerCredentials(`${name}-write`, { registryName: registry.name, write: true }, { parent: this });
 
         this.registryName = registry.name;
         this.endpoint = registry.endpoint;

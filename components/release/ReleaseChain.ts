@@ -1,10 +1,11 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Service } from "../../infra/config";
+import type { Service } from "../../model/services";
+import { localScriptCommand } from "../localScripts";
 import type { AppServer } from "../server/AppServers";
 import { deployCommand, envFileCommand, healthCommand, migrateCommand } from "./commands";
-import { HOST_SCRIPTS, remoteScript, renderEnvFile, scriptDigest } from "./hostFiles";
+import { HOST_SCRIPTS, remoteScript, renderEnvFile, scriptAssetPath, scriptDigest } from "./hostFiles";
 
 export interface ReleaseChainArgs {
     readonly environmentName: string;
@@ -46,9 +47,9 @@ export class ReleaseChain extends pulumi.ComponentResource {
         // Generated once and kept in state as a secret: Django's signing key.
         const secretKey = new random.RandomPassword(`${name}-django-secret-key`, { length: 64, special: false }, { parent: this });
         const backendEnv = pulumi.secret(
-            pulumi.all([args.databaseUrl, secretKey.result]).apply(([url, key]) =>
-                renderEnvFile({ DATABASE_URL: url, DJANGO_SECRET_KEY: key, DJANGO_ALLOWED_HOSTS: args.hostnames.backend, DJANGO_DEBUG: "False" }),
-            ),
+            pulumi
+                .all([args.databaseUrl, secretKey.result])
+                .apply(([url, key]) => renderEnvFile({ DATABASE_URL: url, DJANGO_SECRET_KEY: key, DJANGO_ALLOWED_HOSTS: args.hostnames.backend, DJANGO_DEBUG: "False" })),
         );
 
         // Ship the scripts to every server; a content change re-ships them.
@@ -60,7 +61,12 @@ export class ReleaseChain extends pulumi.ComponentResource {
                     (script) =>
                         new command.remote.CopyToRemote(
                             `${name}-${server.key}-script-${script}`,
-                            { connection: server.connection, source: new pulumi.asset.FileAsset(`scripts/host/${script}`), remotePath: remoteScript(script), triggers: [scriptDigest(script)] },
+                            {
+                                connection: server.connection,
+                                source: new pulumi.asset.FileAsset(scriptAssetPath(script)),
+                                remotePath: remoteScript(script),
+                                triggers: [scriptDigest(script)],
+                            },
                             { parent: this, dependsOn: server.ready },
                         ),
                 ),
@@ -82,7 +88,13 @@ export class ReleaseChain extends pulumi.ComponentResource {
         const first = backends[0];
         const migrate = new command.remote.Command(
             `${name}-migrate`,
-            { connection: first.connection, create: pulumi.output(args.images.backend).apply(migrateCommand), triggers: triggers("backend"), logging: command.remote.Logging.StdoutAndStderr, ...CHAIN },
+            {
+                connection: first.connection,
+                create: pulumi.output(args.images.backend).apply(migrateCommand),
+                triggers: triggers("backend"),
+                logging: command.remote.Logging.StdoutAndStderr,
+                ...CHAIN,
+            },
             { parent: this, dependsOn: [envFiles.get(first.key)!, ...scripts.get(first.key)!] },
         );
 
@@ -102,7 +114,13 @@ export class ReleaseChain extends pulumi.ComponentResource {
             );
             return new command.remote.Command(
                 `${name}-${server.key}-health-${service}`,
-                { connection: server.connection, create: healthCommand(service, args.hostnames[service]), triggers: triggers(service), logging: command.remote.Logging.StdoutAndStderr, ...CHAIN },
+                {
+                    connection: server.connection,
+                    create: healthCommand(service, args.hostnames[service]),
+                    triggers: triggers(service),
+                    logging: command.remote.Logging.StdoutAndStderr,
+                    ...CHAIN,
+                },
                 { parent: this, dependsOn: [deploy] },
             );
         };
@@ -111,16 +129,14 @@ export class ReleaseChain extends pulumi.ComponentResource {
         const frontendHealth = frontends.map((server) => step(server, "frontend", backendHealth));
         this.healthChecks = [...backendHealth, ...frontendHealth];
 
-        // Runs where `pulumi up` runs; never fails the release (see scripts/local/notify.mjs).
+        // Runs where `pulumi up` runs; never fails the release (see host/local/notify.mjs).
         const webhooks = pulumi.secret(
-            pulumi
-                .all([args.slackWebhookUrl, args.teamsWebhookUrl])
-                .apply(([slack, teams]) => `${slack ? `slack ${slack}\n` : ""}${teams ? `teams ${teams}\n` : ""}`),
+            pulumi.all([args.slackWebhookUrl, args.teamsWebhookUrl]).apply(([slack, teams]) => `${slack ? `slack ${slack}\n` : ""}${teams ? `teams ${teams}\n` : ""}`),
         );
         new command.local.Command(
             `${name}-notify`,
             {
-                create: "node scripts/local/notify.mjs",
+                create: localScriptCommand("node", "notify.mjs"),
                 stdin: webhooks,
                 environment: { PM_ENVIRONMENT: args.environmentName, PM_SHA: args.imageSha, PM_COMPONENT: "backend, frontend", PM_STATUS: "success" },
                 triggers: [args.imageSha, args.digests.backend, args.digests.frontend],

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Service } from "../../infra/config";
+import type { Service } from "../../model/services";
 import { pinnedReference, registryAuthFromDockerConfig, releaseTag, repositoryOf } from "./images";
 
 export interface ReleaseImagesArgs {
@@ -34,7 +34,9 @@ export class ReleaseImages extends pulumi.ComponentResource {
             `${name}-registry`,
             {
                 disableDockerDaemonCheck: true,
-                registryAuth: [pulumi.secret(pulumi.all([args.registryCredentials, args.registryServer]).apply(([config, server]) => registryAuthFromDockerConfig(config, server)))],
+                registryAuth: [
+                    pulumi.secret(pulumi.all([args.registryCredentials, args.registryServer]).apply(([config, server]) => registryAuthFromDockerConfig(config, server))),
+                ],
             },
             { parent: this },
         );

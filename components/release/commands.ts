@@ -1,8 +1,8 @@
 /** The release chain's remote commands, rendered from argument arrays. */
-import type { Service } from "../../infra/config";
+import type { Service } from "../../model/services";
 import { and, render } from "../shell";
 import { waitForCloudInit, writePrivateFileFromStdin } from "../server/hostCommands";
-import { CONTAINER_PORTS, HEALTH_PATHS, SERVICE_PORTS } from "../server/layout";
+import { CONTAINER_PORTS, HEALTH_PATHS, SERVICE_PORTS } from "../../model/layout";
 import { envFilePath, remoteScript } from "./hostFiles";
 
 /** Writes a service's env file from stdin (0600). */
@@ -29,14 +29,22 @@ export interface DeployCommandArgs {
 export function deployCommand(args: DeployCommandArgs): string {
     const ports = SERVICE_PORTS[args.service];
     return render([
-        "bash", remoteScript("deploy.sh"),
-        "--service", args.service,
-        "--release", args.release,
-        "--image", args.image,
-        "--container-port", String(CONTAINER_PORTS[args.service]),
-        "--ports", `${ports.first},${ports.first + 1}`,
-        "--health-path", HEALTH_PATHS[args.service],
-        "--health-host", args.hostname,
+        "bash",
+        remoteScript("deploy.sh"),
+        "--service",
+        args.service,
+        "--release",
+        args.release,
+        "--image",
+        args.image,
+        "--container-port",
+        String(CONTAINER_PORTS[args.service]),
+        "--ports",
+        `${ports.first},${ports.first + 1}`,
+        "--health-path",
+        HEALTH_PATHS[args.service],
+        "--health-host",
+        args.hostname,
         ...(args.withEnvFile ? ["--env-file", envFilePath(args.service)] : []),
         ...(args.service === "backend" ? ["--collectstatic"] : []),
     ]);

@@ -1,19 +1,24 @@
 /** Where the release chain keeps its files on a droplet, and the scripts it ships there. */
 import * as crypto from "crypto";
 import * as fs from "fs";
+import type { Service } from "../../model/services";
+import { APP_ROOT, SCRIPT_DIR } from "../../model/layout";
+import { DROPLET_SCRIPTS_DIR, fromProgramDir } from "../../model/paths";
 import * as path from "path";
-import type { Service } from "../../infra/config";
-import { APP_ROOT, SCRIPT_DIR } from "../server/layout";
 
-/** The scripts shipped to every droplet, from `scripts/host/` in this repository. */
+/** The scripts shipped to every droplet, from `host/droplet/` in this repository. */
 export const HOST_SCRIPTS = ["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh"] as const;
 export type HostScript = (typeof HOST_SCRIPTS)[number];
 
-export const LOCAL_SCRIPT_DIR = path.resolve(__dirname, "../../scripts/host");
 export const REMOTE_SCRIPT_DIR = SCRIPT_DIR;
 
 export function localScript(script: HostScript): string {
-    return path.join(LOCAL_SCRIPT_DIR, script);
+    return path.join(DROPLET_SCRIPTS_DIR, script);
+}
+
+/** The script's path as the engine reads a `FileAsset`: from the program's folder (see model/paths). */
+export function scriptAssetPath(script: HostScript): string {
+    return fromProgramDir(localScript(script));
 }
 
 export function remoteScript(script: HostScript): string {
@@ -22,7 +27,10 @@ export function remoteScript(script: HostScript): string {
 
 /** SHA-256 of a script's content: a change re-ships it. */
 export function scriptDigest(script: HostScript): string {
-    return crypto.createHash("sha256").update(fs.readFileSync(localScript(script))).digest("hex");
+    return crypto
+        .createHash("sha256")
+        .update(fs.readFileSync(localScript(script)))
+        .digest("hex");
 }
 
 /** The env file of a service on the host (mode 0600, written from stdin). */

@@ -1,5 +1,5 @@
 /** Naming and pinning of release images. */
-import type { Service } from "../../infra/config";
+import type { Service } from "../../model/services";
 
 /** The tag ProjectMeats' build pushes for an environment and commit: `<env>-<sha>`. */
 export function releaseTag(environmentName: string, sha: string): string {

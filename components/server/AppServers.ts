@@ -2,11 +2,23 @@ import * as command from "@pulumi/command";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { ServerGroupConfig, Service } from "../../infra/config";
+import type { Service } from "../../model/services";
+import { localScriptCommand } from "../localScripts";
 import { renderCloudInit } from "./cloudInit";
 import { serverFirewallRules } from "./firewallRules";
 import { proxySitesCommand, registryLoginCommand, renderProxySites } from "./hostCommands";
-import { DEPLOY_USER, dropletHostname, environmentTag, serviceTag } from "./layout";
+import { DEPLOY_USER, dropletHostname, environmentTag, serviceTag } from "../../model/layout";
+
+/** A set of identical droplets running one or both services. */
+export interface ServerGroup {
+    /** Stable key used in resource names: `backend`, `frontend`, or `app` when one droplet runs both. */
+    readonly key: "app" | Service;
+    readonly services: readonly Service[];
+    /** Droplet size slug, e.g. `s-1vcpu-2gb`. */
+    readonly size: string;
+    /** Number of droplets in the group. */
+    readonly count: number;
+}
 
 export interface AppServersArgs {
     /** Short environment name (`dev`), used in droplet names and tags. */
@@ -21,7 +33,7 @@ export interface AppServersArgs {
     /** Weekly DigitalOcean backups. Default false. */
     readonly backups?: boolean;
     /** Droplet groups; a group's `key` names its droplets, so it must not change. */
-    readonly groups: readonly ServerGroupConfig[];
+    readonly groups: readonly ServerGroup[];
     readonly sshAllowedCidrs: readonly string[];
     /** The port sshd listens on (baked into user data). Default 22. */
     readonly sshPort?: number;
@@ -76,10 +88,7 @@ export class AppServers extends pulumi.ComponentResource {
         const services = [...new Set(args.groups.flatMap((group) => group.services))].sort();
         const envTag = new digitalocean.Tag(`${name}-tag-env`, { name: environmentTag(args.environmentName) }, { parent: this });
         const serviceTags = Object.fromEntries(
-            services.map((service) => [
-                service,
-                new digitalocean.Tag(`${name}-tag-${service}`, { name: serviceTag(args.environmentName, service) }, { parent: this }),
-            ]),
+            services.map((service) => [service, new digitalocean.Tag(`${name}-tag-${service}`, { name: serviceTag(args.environmentName, service) }, { parent: this })]),
         ) as Record<Service, digitalocean.Tag>;
 
         const userData = deployKey.publicKeyOpenssh.apply((publicKey) => renderCloudInit({ deployPublicKey: publicKey, sshPort }));
@@ -115,7 +124,7 @@ export class AppServers extends pulumi.ComponentResource {
                 const sshReady = new command.local.Command(
                     `${name}-${key}-ssh-ready`,
                     {
-                        create: "bash scripts/local/wait-for-ssh.sh",
+                        create: localScriptCommand("bash", "wait-for-ssh.sh"),
                         environment: { HOST: droplet.ipv4Address, PORT: String(sshPort), DEADLINE_SECONDS: String(args.sshWaitSeconds ?? 300) },
                         logging: command.local.Logging.StdoutAndStderr,
                         addPreviousOutputInEnv: false,
@@ -166,9 +175,7 @@ export class AppServers extends pulumi.ComponentResource {
         this.servers = servers;
         this.backendDropletIds = pulumi.all(servers.filter((s) => s.services.includes("backend")).map((s) => s.droplet.id));
         this.dropletUrns = pulumi.all(servers.map((s) => s.droplet.dropletUrn));
-        this.publicAddresses = pulumi
-            .all(servers.map((s) => s.droplet.ipv4Address))
-            .apply((addresses) => Object.fromEntries(servers.map((s, i) => [s.key, addresses[i]])));
+        this.publicAddresses = pulumi.all(servers.map((s) => s.droplet.ipv4Address)).apply((addresses) => Object.fromEntries(servers.map((s, i) => [s.key, addresses[i]])));
         this.deployPublicKey = deployKey.publicKeyOpenssh;
         this.registerOutputs({
             backendDropletIds: this.backendDropletIds,

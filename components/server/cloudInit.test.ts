@@ -32,7 +32,8 @@ test.each(["", "not a key", "ssh-ed25519 AAAA\nssh-ed25519 BBBB"])("rejects a de
 });
 
 test("sshd takes the configured port; the default port 22 is left implicit", () => {
-    const sshd = (port?: number) => parse(renderCloudInit({ deployPublicKey: KEY, sshPort: port })).write_files.find((f: { path: string }) => f.path === "/etc/ssh/sshd_config.d/60-projectmeats.conf").content;
+    const sshd = (port?: number) =>
+        parse(renderCloudInit({ deployPublicKey: KEY, sshPort: port })).write_files.find((f: { path: string }) => f.path === "/etc/ssh/sshd_config.d/60-projectmeats.conf").content;
     expect(sshd()).toBe("PasswordAuthentication no\nKbdInteractiveAuthentication no\n");
     expect(sshd(22)).toBe("PasswordAuthentication no\nKbdInteractiveAuthentication no\n");
     expect(sshd(2222)).toBe("Port 2222\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");

@@ -7,7 +7,7 @@
  * no secret is ever put here (user data is readable by anything on the droplet via the metadata service).
  */
 import { stringify } from "yaml";
-import { APP_ROOT, DEPLOY_USER, NGINX_DIR, SCRIPT_DIR } from "./layout";
+import { APP_ROOT, DEPLOY_USER, NGINX_DIR, SCRIPT_DIR } from "../../model/layout";
 
 export interface CloudInitArgs {
     /** OpenSSH public key the release chain logs in with (`ssh-ed25519 AAAA…`). */

@@ -1,6 +1,6 @@
 import type * as digitalocean from "@pulumi/digitalocean";
-import type { Service } from "../../infra/config";
-import { SERVICE_PORTS } from "./layout";
+import type { Service } from "../../model/services";
+import { SERVICE_PORTS } from "../../model/layout";
 
 type InboundRule = digitalocean.types.input.FirewallInboundRule;
 type OutboundRule = digitalocean.types.input.FirewallOutboundRule;
@@ -27,11 +27,13 @@ export function serverFirewallRules(args: ServerFirewallRuleArgs): { inbound: In
         { protocol: "tcp", portRange: String(args.sshPort), sourceAddresses: [...args.sshAllowedCidrs] },
         { protocol: "tcp", portRange: "80", sourceAddresses: EVERYWHERE },
         { protocol: "tcp", portRange: "443", sourceAddresses: EVERYWHERE },
-        ...[...new Set(args.services)].sort().map((service): InboundRule => ({
-            protocol: "tcp",
-            portRange: `${SERVICE_PORTS[service].first}-${SERVICE_PORTS[service].last}`,
-            sourceAddresses: [args.vpcIpRange],
-        })),
+        ...[...new Set(args.services)].sort().map(
+            (service): InboundRule => ({
+                protocol: "tcp",
+                portRange: `${SERVICE_PORTS[service].first}-${SERVICE_PORTS[service].last}`,
+                sourceAddresses: [args.vpcIpRange],
+            }),
+        ),
         { protocol: "icmp", sourceAddresses: EVERYWHERE },
     ];
     const outbound: OutboundRule[] = [

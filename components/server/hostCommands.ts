@@ -2,9 +2,9 @@
  * Commands the app-server component runs on each droplet over SSH. Each is idempotent: running it
  * twice with the same input leaves the host as once. Secrets arrive on stdin, never in the text.
  */
-import type { Service } from "../../infra/config";
+import type { Service } from "../../model/services";
 import { Command, Script, and, or, privately, quiet, render, toFile } from "../shell";
-import { DEPLOY_USER, NGINX_DIR, SERVICE_PORTS, upstreamPath } from "./layout";
+import { DEPLOY_USER, NGINX_DIR, SERVICE_PORTS, upstreamPath } from "../../model/layout";
 
 /**
  * Waits until cloud-init has finished (SSH answers before packages are installed). Exit code 2

@@ -1,0 +1,55 @@
+/**
+ * Names, tags, ports and paths that the droplets, the firewall and the release chain share.
+ * Everything that is baked into a droplet's user data lives here and must not change per release.
+ */
+import type { Service } from "../model/services";
+
+/** The Unix user that the release chain logs in as; member of the docker group. */
+export const DEPLOY_USER = "deploy";
+
+/** Where releases, env files and scripts live on a droplet (owned by the deploy user). */
+export const APP_ROOT = "/srv/projectmeats";
+
+/**
+ * Where the release scripts are shipped. Created by user data: the command provider's copy creates
+ * only the last element of a remote path (pulumi-command provider/pkg/provider/remote/copy.go).
+ */
+export const SCRIPT_DIR = `${APP_ROOT}/bin`;
+
+/** nginx configuration the deploy user may rewrite; included from `/etc/nginx/conf.d/projectmeats.conf`. */
+export const NGINX_DIR = "/etc/projectmeats/nginx";
+
+/**
+ * Host ports a service's containers publish. A release starts its new container on the port of the
+ * range not in use, so old and new run side by side during a swap.
+ */
+export const SERVICE_PORTS: Readonly<Record<Service, { readonly first: number; readonly last: number }>> = {
+    backend: { first: 8000, last: 8009 },
+    frontend: { first: 8080, last: 8089 },
+};
+
+/** The port each service listens on inside its container. */
+export const CONTAINER_PORTS: Readonly<Record<Service, number>> = { backend: 8000, frontend: 80 };
+
+/** The path each service answers health checks on. */
+export const HEALTH_PATHS: Readonly<Record<Service, string>> = { backend: "/api/v1/health/", frontend: "/" };
+
+/** Tag on every droplet of an environment; the cloud firewall applies to it. */
+export function environmentTag(environmentName: string): string {
+    return `projectmeats-${environmentName}`;
+}
+
+/** Tag on the droplets that run a service; the database firewall admits the backend's droplets. */
+export function serviceTag(environmentName: string, service: Service): string {
+    return `projectmeats-${environmentName}-${service}`;
+}
+
+/** The droplet's name (and hostname) in DigitalOcean, e.g. `pm-dev-backend-1`. */
+export function dropletHostname(environmentName: string, groupKey: string, ordinal: number): string {
+    return `pm-${environmentName}-${groupKey}-${ordinal}`;
+}
+
+/** Path of the nginx upstream file that points a service's traffic at its live container. */
+export function upstreamPath(service: Service): string {
+    return `${NGINX_DIR}/${service}.upstream`;
+}

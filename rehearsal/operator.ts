@@ -1,0 +1,255 @@
+/**
+ * Runs command resources the way the command provider does: remote commands over SSH (one session
+ * per run, `environment` as setenv requests, `stdin` as the session's input), copies over SFTP, local
+ * commands with `/bin/sh -c` in the project directory. Output lines are time-stamped as they arrive,
+ * shown per the resource's `logging`, and kept for the figures.
+ */
+import { spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { Client, ConnectConfig, SFTPWrapper } from "ssh2";
+import type { ExecutedType, Operator, RunResult, Step } from "./engine";
+
+export interface OutputLine {
+    readonly resource: string;
+    readonly stream: "stdout" | "stderr";
+    readonly line: string;
+    /** Milliseconds since the epoch when the line arrived. */
+    readonly at: number;
+}
+
+interface Connection {
+    host: string;
+    port?: number;
+    user?: string;
+    privateKey?: string;
+    dialErrorLimit?: number;
+    perDialTimeout?: number;
+}
+
+export interface OperatorHooks {
+    /** Called for a droplet's creation: provisions the stand-in from its user data. */
+    createDroplet(name: string, inputs: Record<string, unknown>): Promise<void>;
+    /** Every output line of every command. */
+    onLine(line: OutputLine): void;
+    /** Where `pulumi up` runs (the project directory). */
+    readonly cwd: string;
+    /** Environment of `pulumi up`, inherited by local commands. */
+    readonly env: NodeJS.ProcessEnv;
+}
+
+/** Which streams a resource's `logging` shows (the provider's default shows both). */
+export function loggedStreams(logging: unknown): ("stdout" | "stderr")[] {
+    switch (logging) {
+        case "none":
+            return [];
+        case "stdout":
+            return ["stdout"];
+        case "stderr":
+            return ["stderr"];
+        default:
+            return ["stdout", "stderr"];
+    }
+}
+
+/** The provider's error for a failed command: the command, then everything it printed. */
+export function commandError(exit: string, command: string, output: string): Error {
+    return new Error(`${exit}: running ${JSON.stringify(command)}:\n${output}`);
+}
+
+/** Counts what happened on the wire, to prove that a no-op run opened no session. */
+export interface Counters {
+    sshSessions: number;
+    localProcesses: number;
+}
+
+export class HostOperator implements Operator {
+    public readonly counters: Counters = { sshSessions: 0, localProcesses: 0 };
+
+    constructor(private readonly hooks: OperatorHooks) {}
+
+    async create(step: Step): Promise<RunResult> {
+        return this.run(step.type, step.name, step.inputs, "create", undefined);
+    }
+
+    async update(step: Step): Promise<RunResult> {
+        if (step.type === "command:remote:CopyToRemote") {
+            // The provider copies again only when the content or the destination changed.
+            const old = step.old?.inputs ?? {};
+            if (assetHash(old.source, this.hooks.cwd) === assetHash(step.inputs.source, this.hooks.cwd) && old.remotePath === step.inputs.remotePath)
+                return { stdout: "", stderr: "" };
+        }
+        return this.run(step.type, step.name, step.inputs, typeof step.inputs.update === "string" ? "update" : "create", step.old?.outputs);
+    }
+
+    async delete(type: ExecutedType, name: string, inputs: Record<string, unknown>): Promise<void> {
+        if (type === "digitalocean:index/droplet:Droplet") throw new Error(`the rehearsal never deletes its droplet (${name})`);
+        if (typeof inputs.delete === "string") await this.run(type, name, inputs, "delete", undefined);
+    }
+
+    private async run(
+        type: ExecutedType,
+        name: string,
+        inputs: Record<string, unknown>,
+        which: "create" | "update" | "delete",
+        previous: { stdout?: string; stderr?: string } | undefined,
+    ): Promise<RunResult> {
+        switch (type) {
+            case "digitalocean:index/droplet:Droplet":
+                await this.hooks.createDroplet(name, inputs);
+                return { stdout: "", stderr: "" };
+            case "command:remote:CopyToRemote":
+                await this.copy(name, inputs);
+                return { stdout: "", stderr: "" };
+            case "command:remote:Command":
+            case "command:local:Command": {
+                const command = inputs[which];
+                if (typeof command !== "string") return { stdout: "", stderr: "" };
+                const environment = { ...((inputs.environment as Record<string, string> | undefined) ?? {}) };
+                if (inputs.addPreviousOutputInEnv !== false && previous) {
+                    if (previous.stdout) environment.PULUMI_COMMAND_STDOUT = previous.stdout;
+                    if (previous.stderr) environment.PULUMI_COMMAND_STDERR = previous.stderr;
+                }
+                const stdin = typeof inputs.stdin === "string" ? inputs.stdin : "";
+                const shown = loggedStreams(inputs.logging);
+                return type === "command:local:Command"
+                    ? this.runLocal(name, command, environment, stdin, shown, inputs.dir as string | undefined)
+                    : this.runRemote(name, inputs.connection as Connection, command, environment, stdin, shown);
+            }
+        }
+    }
+
+    /**
+     * Collects a command's two streams as the provider does (each alone, and both interleaved for the
+     * error), time-stamping lines as they arrive and showing those `logging` asks for.
+     */
+    private collector(resource: string, shown: string[]) {
+        const text = { stdout: "", stderr: "", both: "" };
+        const partial = { stdout: "", stderr: "" };
+        const emit = (stream: "stdout" | "stderr", chunk: string) => {
+            const at = Date.now();
+            const lines = (partial[stream] + chunk).split("\n");
+            partial[stream] = lines.pop() ?? "";
+            for (const line of lines) {
+                this.hooks.onLine({ resource, stream, line, at });
+                if (shown.includes(stream)) process.stdout.write(`      ${resource}: ${line}\n`);
+            }
+        };
+        return {
+            write(stream: "stdout" | "stderr", data: Buffer): void {
+                text[stream] += data;
+                text.both += data;
+                emit(stream, data.toString());
+            },
+            /** Flushes last partial lines; the outputs without their final newline, as the provider keeps them. */
+            finish(): RunResult & { both: string } {
+                for (const stream of ["stdout", "stderr"] as const) if (partial[stream] !== "") emit(stream, "\n");
+                return { stdout: text.stdout.replace(/\n$/, ""), stderr: text.stderr.replace(/\n$/, ""), both: text.both };
+            },
+        };
+    }
+
+    private async runRemote(name: string, connection: Connection, command: string, environment: Record<string, string>, stdin: string, shown: string[]): Promise<RunResult> {
+        const client = await dial(connection);
+        this.counters.sshSessions++;
+        try {
+            return await new Promise<RunResult>((resolve, reject) => {
+                client.exec(command, { env: environment }, (err, channel) => {
+                    if (err) return reject(err);
+                    const output = this.collector(name, shown);
+                    channel.on("data", (d: Buffer) => output.write("stdout", d));
+                    channel.stderr.on("data", (d: Buffer) => output.write("stderr", d));
+                    let code: number | null = null;
+                    let signal: string | undefined;
+                    channel.on("exit", (c: number | null, s?: string) => ((code = c), (signal = s)));
+                    channel.on("close", () => {
+                        const { stdout, stderr, both } = output.finish();
+                        if (code === 0) resolve({ stdout, stderr });
+                        else reject(commandError(signal ? `Process exited with signal ${signal}` : `Process exited with status ${code}`, command, both));
+                    });
+                    channel.end(stdin.length > 0 ? stdin : undefined);
+                });
+            });
+        } finally {
+            client.end();
+        }
+    }
+
+    private async runLocal(name: string, command: string, environment: Record<string, string>, stdin: string, shown: string[], dir: string | undefined): Promise<RunResult> {
+        this.counters.localProcesses++;
+        return new Promise((resolve, reject) => {
+            const child = spawn("/bin/sh", ["-c", command], { cwd: dir ?? this.hooks.cwd, env: { ...this.hooks.env, ...environment } });
+            const output = this.collector(name, shown);
+            child.stdout.on("data", (d: Buffer) => output.write("stdout", d));
+            child.stderr.on("data", (d: Buffer) => output.write("stderr", d));
+            child.on("error", reject);
+            child.on("close", (code) => {
+                const { stdout, stderr, both } = output.finish();
+                if (code === 0) resolve({ stdout, stderr });
+                else reject(commandError(`exit status ${code}`, command, both));
+            });
+            child.stdin.end(stdin);
+        });
+    }
+
+    private async copy(name: string, inputs: Record<string, unknown>): Promise<void> {
+        const source = assetPath(inputs.source, this.hooks.cwd);
+        const remotePath = String(inputs.remotePath);
+        const client = await dial(inputs.connection as Connection);
+        this.counters.sshSessions++;
+        try {
+            const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+            // As the provider: a file copied onto an existing directory lands inside it; only the last
+            // element of the destination is created.
+            const isDir = await new Promise<boolean>((resolve) => sftp.stat(remotePath, (err, stats) => resolve(!err && stats.isDirectory())));
+            const destination = isDir ? path.posix.join(remotePath, path.basename(source)) : remotePath;
+            await new Promise<void>((resolve, reject) =>
+                sftp.fastPut(source, destination, (err) => (err ? reject(new Error(`failed to create remote file ${destination}: ${err.message}`)) : resolve())),
+            );
+            this.hooks.onLine({ resource: name, stream: "stdout", line: `copied ${source} to ${destination}`, at: Date.now() });
+        } finally {
+            client.end();
+        }
+    }
+}
+
+/** The file behind a FileAsset input (`{path}` with the asset signature). */
+export function assetPath(asset: unknown, cwd: string): string {
+    const p = (asset as { path?: unknown } | undefined)?.path;
+    if (typeof p !== "string") throw new Error(`CopyToRemote needs a path-based FileAsset, got ${JSON.stringify(asset)}`);
+    return path.resolve(cwd, p);
+}
+
+function assetHash(asset: unknown, cwd: string): string {
+    const p = (asset as { path?: unknown } | undefined)?.path;
+    const file = typeof p === "string" ? path.resolve(cwd, p) : "";
+    return file && fs.existsSync(file) ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex") : JSON.stringify(asset);
+}
+
+/** Dials with the provider's retry bounds: `dialErrorLimit` attempts of `perDialTimeout` seconds. */
+export async function dial(connection: Connection): Promise<Client> {
+    const limit = connection.dialErrorLimit ?? 10;
+    let lastError: Error | undefined;
+    for (let attempt = 1; attempt <= limit; attempt++) {
+        try {
+            return await new Promise<Client>((resolve, reject) => {
+                const client = new Client();
+                const config: ConnectConfig = {
+                    host: connection.host,
+                    port: connection.port ?? 22,
+                    username: connection.user ?? "root",
+                    privateKey: connection.privateKey,
+                    readyTimeout: (connection.perDialTimeout ?? 15) * 1000,
+                };
+                client.once("ready", () => resolve(client));
+                client.once("error", reject);
+                client.connect(config);
+            });
+        } catch (e) {
+            lastError = e as Error;
+            await new Promise((r) => setTimeout(r, 200));
+        }
+    }
+    throw new Error(`ssh: could not dial ${connection.user ?? "root"}@${connection.host}:${connection.port ?? 22} after ${limit} attempts: ${lastError?.message}`);
+}

@@ -1,0 +1,267 @@
+/**
+ * Runs the real program (infra/index.ts) for a stack under Pulumi's mocks and records every resource
+ * registration as the engine would receive it: type, name, parent, inputs (secrets still marked),
+ * dependencies and options. Used by the stack tests, the SHA diff test and the offline policy gate.
+ */
+import type * as pulumiType from "@pulumi/pulumi";
+import { PROJECT_NAME, readStackFile } from "./stackFiles";
+
+/** How the mock monitor marks a secret value (the engine's wire format). */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_MARK = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** The ID the mock provider gave the resource ("" for components). */
+    readonly id: string;
+    readonly parent: string;
+    readonly custom: boolean;
+    /** Inputs as sent to the engine; secret values are `{[SECRET_SIG]: SECRET_MARK, value}`. */
+    readonly inputs: Record<string, unknown>;
+    readonly dependencies: readonly string[];
+    readonly protect: boolean;
+    readonly ignoreChanges: readonly string[];
+    readonly replaceOnChanges: readonly string[];
+    readonly deleteBeforeReplace: boolean;
+    readonly additionalSecretOutputs: readonly string[];
+}
+
+export interface RecordedCall {
+    readonly token: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+    readonly resources: RecordedResource[];
+    readonly calls: RecordedCall[];
+    readonly outputs: Record<string, unknown>;
+    /** The error the program failed with, if it did. */
+    readonly error?: Error;
+}
+
+export interface RunOptions {
+    /** Values to set or replace, keyed `projectmeats:<key>` (or another namespace). */
+    readonly config?: Record<string, string>;
+    /** Keys to remove from the stack file's configuration. */
+    readonly unset?: readonly string[];
+    /** Replaces the answer to a provider function call; throw to simulate a provider error. */
+    readonly call?: (args: pulumiType.runtime.MockCallArgs) => Record<string, unknown> | undefined;
+    /**
+     * Replaces or adds to what the mock provider answers for a new resource (its computed outputs),
+     * e.g. to point droplets at a local host; undefined keeps the default answer.
+     */
+    readonly state?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
+    /** Values for secure keys absent from a fresh clone. Default: a placeholder per key. */
+    readonly secrets?: Record<string, string>;
+    /** Secret values to set, as `pulumi config set --secret` would. */
+    readonly secretConfig?: Record<string, string>;
+}
+
+export function isSecret(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_MARK;
+}
+
+/** The inputs with secret markers removed, for asserting on plain values. */
+export function reveal(value: unknown): unknown {
+    if (isSecret(value)) return reveal(value.value);
+    if (Array.isArray(value)) return value.map(reveal);
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    }
+    return value;
+}
+
+/** Deterministic outputs the providers would compute, by resource type. */
+function computedState(type: string, name: string, id: string, inputs: Record<string, unknown>, ordinal: number): Record<string, unknown> {
+    switch (type) {
+        case "digitalocean:index/droplet:Droplet":
+            return { ipv4Address: `203.0.113.${10 + ordinal}`, ipv4AddressPrivate: `10.99.0.${10 + ordinal}`, dropletUrn: `do:droplet:${id}` };
+        case "digitalocean:index/databaseCluster:DatabaseCluster":
+            return {
+                host: `${inputs.name}-do-user-1.db.ondigitalocean.com`,
+                privateHost: `private-${inputs.name}-do-user-1.db.ondigitalocean.com`,
+                port: 25060,
+                clusterUrn: `do:dbaas:${id}`,
+                password: "mock-admin-password",
+            };
+        case "digitalocean:index/databaseUser:DatabaseUser":
+            return { password: `mock-password-for-${inputs.name}` };
+        case "digitalocean:index/containerRegistry:ContainerRegistry":
+            return { endpoint: `registry.digitalocean.com/${inputs.name}`, serverUrl: "registry.digitalocean.com" };
+        case "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials":
+            return { dockerCredentials: JSON.stringify({ auths: { "registry.digitalocean.com": { auth: Buffer.from(`mock-${name}:token`).toString("base64") } } }) };
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(name).toString("base64").replace(/=/g, "")}\n`,
+                privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nmock-${name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+            };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-random-${name}` };
+        case "digitalocean:index/sshKey:SshKey":
+            return { fingerprint: "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa" };
+        default:
+            return {};
+    }
+}
+
+/** The digest the mock registry gives a tag: stable for a tag, different between tags. */
+export function mockDigest(reference: string): string {
+    return `sha256:${require("crypto").createHash("sha256").update(reference).digest("hex")}`;
+}
+
+function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unknown> {
+    switch (args.token) {
+        case "digitalocean:index/getContainerRegistry:getContainerRegistry":
+            return {
+                id: args.inputs.name,
+                name: args.inputs.name,
+                endpoint: `registry.digitalocean.com/${args.inputs.name}`,
+                serverUrl: "registry.digitalocean.com",
+                region: "nyc3",
+                subscriptionTierSlug: "basic",
+            };
+        case "docker:index/getRegistryImage:getRegistryImage":
+            return { id: args.inputs.name, name: args.inputs.name, sha256Digest: mockDigest(String(args.inputs.name)) };
+        case "github:index/getUser:getUser":
+            return { id: String(5000 + [...String(args.inputs.username)].reduce((a, c) => a + c.charCodeAt(0), 0)), login: args.inputs.username };
+        case "github:index/getTeam:getTeam":
+            return { id: String(9000 + [...String(args.inputs.slug)].reduce((a, c) => a + c.charCodeAt(0), 0)), slug: args.inputs.slug, name: args.inputs.slug };
+        default:
+            throw new Error(`the test mocks do not know the provider function ${args.token}; add it to tools/programRunner.ts`);
+    }
+}
+
+/** The stack file's configuration with the run's changes applied, as the CLI would pass it. */
+export function stackConfig(stack: string, options: RunOptions = {}): { config: Record<string, string>; secretKeys: string[] } {
+    const file = readStackFile(stack);
+    const config: Record<string, string> = { ...file.config };
+    for (const key of file.secureKeys) config[key] = options.secrets?.[key] ?? `placeholder-secret-for-${key}`;
+    for (const key of options.unset ?? []) delete config[key];
+    Object.assign(config, options.config ?? {}, options.secretConfig ?? {});
+    return { config, secretKeys: [...file.secureKeys, ...Object.keys(options.secretConfig ?? {})] };
+}
+
+/** Runs infra/index.ts for `stack` under mocks and returns what it registered. */
+export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+    const resources: RecordedResource[] = [];
+    const calls: RecordedCall[] = [];
+    let error: Error | undefined;
+    let exports: Record<string, unknown> = {};
+    let pulumi!: typeof pulumiType;
+    let waitForRPCs!: () => Promise<void>;
+    // The Pulumi language host ends a run at the first unhandled rejection (a failed invoke, say);
+    // so does the harness, since registrations waiting on that value would never finish.
+    const rejections: Error[] = [];
+    let failed!: (error: Error) => void;
+    const firstFailure = new Promise<void>((resolve) => (failed = () => resolve()));
+    const onRejection = (reason: unknown) => {
+        rejections.push(reason instanceof Error ? reason : new Error(String(reason)));
+        failed(rejections[0]);
+    };
+    process.on("unhandledRejection", onRejection);
+
+    const { config, secretKeys } = stackConfig(stack, options);
+    let ordinal = 0;
+    try {
+        // Under Jest each run gets a fresh module registry; a plain Node process runs one program.
+        const isolate = typeof jest === "undefined" ? (fn: () => void) => fn() : jest.isolateModules;
+        isolate(() => {
+            pulumi = require("@pulumi/pulumi");
+            waitForRPCs = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
+            pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => {
+                        const id = args.type.startsWith("digitalocean:") ? String(1000 + ordinal) : `${args.name}-id`;
+                        const state = { ...args.inputs, ...computedState(args.type, args.name, id, args.inputs, ordinal++), ...options.state?.(args.type, args.name, args.inputs) };
+                        return { id, state };
+                    },
+                    call: (args) => {
+                        calls.push({ token: args.token, inputs: args.inputs });
+                        return options.call?.(args) ?? defaultCall(args);
+                    },
+                },
+                PROJECT_NAME,
+                stack,
+                false,
+            );
+            pulumi.runtime.setAllConfig(config, secretKeys);
+            const monitor = pulumi.runtime.getMonitor() as unknown as {
+                registerResource: (req: RegisterRequest, callback: (err: unknown, res: unknown) => void) => Promise<void>;
+            };
+            const original = monitor.registerResource.bind(monitor);
+            monitor.registerResource = (req, callback) =>
+                original(req, (err, res) => {
+                    if (!err) resources.push(record(req, res as { getUrn(): string; getId(): string }));
+                    callback(err, res);
+                });
+            try {
+                exports = require("../infra/index");
+            } catch (e) {
+                error = e as Error;
+            }
+        });
+        if (!error) {
+            const program = exports;
+            const outputs = waitForRPCs().then(() => (pulumi.output(program) as unknown as { promise(): Promise<Record<string, unknown>> }).promise());
+            const settled = await Promise.race([
+                outputs.then(
+                    (values) => ({ values }),
+                    (e: Error) => ({ error: e }),
+                ),
+                firstFailure.then(() => ({})),
+            ]);
+            if ("values" in settled) exports = settled.values;
+            if ("error" in settled) error = settled.error;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    return { resources, calls, outputs: error || rejections.length ? {} : exports, error: rejections[0] ?? error };
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getProtect(): boolean;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getAdditionalsecretoutputsList(): string[];
+}
+
+function record(req: RegisterRequest, res: { getUrn(): string; getId(): string }): RecordedResource {
+    return {
+        type: req.getType(),
+        name: req.getName(),
+        urn: res.getUrn(),
+        id: res.getId(),
+        parent: req.getParent(),
+        custom: req.getCustom(),
+        inputs: req.getObject()?.toJavaScript() ?? {},
+        dependencies: req.getDependenciesList(),
+        protect: req.getProtect(),
+        ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    };
+}
+
+/** Resources of one type. */
+export function ofType(run: ProgramRun, type: string): RecordedResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+/** The one resource with this name; fails loudly when there is none or several. */
+export function named(run: ProgramRun, name: string): RecordedResource {
+    const found = run.resources.filter((r) => r.name === name);
+    if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}: ${run.resources.map((r) => r.name).join(", ")}`);
+    return found[0];
+}
