@@ -19,7 +19,9 @@ export interface ConfigKeySpec {
 export const CONFIG_KEYS = {
     imageSha: {
         type: "string",
-        description: "Git commit SHA of the release to deploy (7-40 lowercase hex); images are tagged <environmentName>-<imageSha>.",
+        default: "",
+        description:
+            "Git commit SHA of the release to deploy (7-40 lowercase hex); images are tagged <environmentName>-<imageSha>. Empty: bring up the infrastructure without a release (the first deployment).",
     },
     environmentName: {
         type: "string",

@@ -120,12 +120,6 @@ describe("parseStackConfig rejects, with the stack, key, value and expected form
             `${S}imageSha: got "1234"; expected 7 to 40 lowercase hex characters (a git commit SHA), e.g. "3f9c2ab" (YAML reads an unquoted SHA of digits as a number: quote it)`,
         ],
         [
-            "a missing SHA",
-            "imageSha",
-            undefined,
-            `${S}imageSha: missing; expected Git commit SHA of the release to deploy (7-40 lowercase hex); images are tagged <environmentName>-<imageSha>. (set it with \`pulumi config set imageSha <value>\`)`,
-        ],
-        [
             "an unknown region",
             "region",
             "nyc9",

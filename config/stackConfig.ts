@@ -44,7 +44,8 @@ export interface StackConfig {
     readonly stack: string;
     /** Short name used in resource names, tags and image tags (`dev`, `uat`, `prod`). */
     readonly environmentName: string;
-    readonly imageSha: string;
+    /** The release to deploy; undefined brings up everything but the release (the first deployment). */
+    readonly imageSha?: string;
     readonly region: string;
     readonly projectEnvironment: ProjectEnvironment;
     readonly accountOwnerStack: string;
@@ -271,7 +272,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     const bool = (key: ConfigKey) => values[key] as boolean | undefined;
     const list = (key: ConfigKey) => values[key] as readonly string[] | undefined;
 
-    const imageSha = str("imageSha");
+    const imageSha = str("imageSha") || undefined;
     if (imageSha !== undefined && !SHA.test(imageSha)) {
         const numeric = /^[0-9.eE+-]+$/.test(imageSha) ? " (YAML reads an unquoted SHA of digits as a number: quote it)" : "";
         problems.add("imageSha", imageSha, `7 to 40 lowercase hex characters (a git commit SHA), e.g. "3f9c2ab"${numeric}`);
@@ -496,7 +497,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     return {
         stack,
         environmentName,
-        imageSha: imageSha!,
+        imageSha,
         region: region!,
         projectEnvironment: projectEnvironment as ProjectEnvironment,
         accountOwnerStack,

@@ -56,28 +56,35 @@ const database = new Database(`database-${env}`, {
     backendDropletIds: servers.backendDropletIds,
 });
 
-const images = new ReleaseImages(`images-${env}`, {
-    environmentName: env,
-    imageSha: config.imageSha,
-    registryEndpoint: registry.endpoint,
-    registryServer: registry.serverUrl,
-    registryCredentials: registry.readCredentials,
-});
-
 const slackWebhookUrl = config.notifications.slackWebhookUrl && pulumi.secret(config.notifications.slackWebhookUrl);
 const teamsWebhookUrl = config.notifications.teamsWebhookUrl && pulumi.secret(config.notifications.teamsWebhookUrl);
 
-new ReleaseChain(`release-${env}`, {
-    environmentName: env,
-    imageSha: config.imageSha,
-    images: images.images,
-    digests: images.digests,
-    servers: servers.servers,
-    hostnames: config.hostnames,
-    databaseUrl: database.connectionUri,
-    slackWebhookUrl,
-    teamsWebhookUrl,
-});
+// The first deployment has no image to deploy yet: the registry and the build's push credential come
+// from this very `up` (README, "First deployment"). Without imageSha the stack declares no release.
+const release = config.imageSha === undefined ? undefined : deployRelease(config.imageSha);
+
+function deployRelease(imageSha: string) {
+    const images = new ReleaseImages(`images-${env}`, {
+        environmentName: env,
+        imageSha,
+        registryEndpoint: registry.endpoint,
+        registryServer: registry.serverUrl,
+        registryCredentials: registry.readCredentials,
+    });
+    new ReleaseChain(`release-${env}`, {
+        environmentName: env,
+        imageSha,
+        images: images.images,
+        digests: images.digests,
+        servers: servers.servers,
+        hostnames: config.hostnames,
+        databaseUrl: database.connectionUri,
+        databaseReady: [database.firewall],
+        slackWebhookUrl,
+        teamsWebhookUrl,
+    });
+    return images;
+}
 
 const project = new EnvironmentProject(`project-${env}`, {
     environmentName: env,
@@ -99,8 +106,9 @@ const githubDeployments = new GitHubDeployments(`github-${env}`, {
 });
 
 export const environmentName = env;
-export const imageSha = config.imageSha;
-export const releaseImages = images.images;
+export const imageSha = config.imageSha ?? "";
+/** What the stack deploys: the images, or why there is no release yet. */
+export const releaseImages = release?.images ?? "none: no projectmeats:imageSha set; the infrastructure is up without a release (README, First deployment)";
 export const registryEndpoint = registry.endpoint;
 export const serverAddresses = servers.publicAddresses;
 export const deployPublicKey = servers.deployPublicKey;

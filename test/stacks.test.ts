@@ -25,9 +25,14 @@ const T = {
 const runs = new Map<string, ProgramRun>();
 const configs = new Map<string, StackConfig>();
 
+/** A release SHA for the runs that deploy one; the committed stack files hold none (first deployment). */
+const RELEASE_SHA = "3f9c2ab";
+const withoutRelease = new Map<string, ProgramRun>();
+
 beforeAll(async () => {
     for (const stack of STACK_NAMES) {
-        runs.set(stack, await runProgram(stack));
+        runs.set(stack, await runProgram(stack, { config: { "projectmeats:imageSha": RELEASE_SHA } }));
+        withoutRelease.set(stack, await runProgram(stack));
         configs.set(stack, parseStackConfig(stack, readStackFile(stack).config));
     }
 });
@@ -40,6 +45,19 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     const run = () => runs.get(stack)!;
     const config = () => configs.get(stack)!;
     const env = () => config().environmentName;
+
+    test("without imageSha (the first deployment) it declares everything but the release, and says so", () => {
+        const first = withoutRelease.get(stack)!;
+        expect(first.error).toBeUndefined();
+        const withRelease = new Set(run().resources.map((r) => r.urn));
+        const releaseTypes = ["projectmeats:release:ReleaseChain", "projectmeats:release:ReleaseImages"];
+        const release = run().resources.filter((r) => releaseTypes.includes(r.type) || run().resources.some((c) => releaseTypes.includes(c.type) && r.parent === c.urn));
+        expect(release.length).toBeGreaterThan(2);
+        expect(first.resources.map((r) => r.urn).sort()).toEqual([...withRelease].filter((urn) => !release.some((r) => r.urn === urn)).sort());
+        expect(first.calls.map((c) => c.token)).not.toContain("docker:index/getRegistryImage:getRegistryImage");
+        expect(first.outputs.imageSha).toBe("");
+        expect(first.outputs.releaseImages).toBe("none: no projectmeats:imageSha set; the infrastructure is up without a release (README, First deployment)");
+    });
 
     test("runs without error and registers components and their children", () => {
         expect(run().error).toBeUndefined();

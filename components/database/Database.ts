@@ -35,6 +35,8 @@ export class Database extends pulumi.ComponentResource {
     public readonly databaseName: pulumi.Output<string>;
     /** `postgresql://user:password@private-host:port/db?sslmode=require` (secret). */
     public readonly connectionUri: pulumi.Output<string>;
+    /** The firewall that admits the backend droplets: whatever connects from them must wait for it. */
+    public readonly firewall: digitalocean.DatabaseFirewall;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("projectmeats:database:Database", name, {}, opts);
@@ -57,7 +59,7 @@ export class Database extends pulumi.ComponentResource {
         const database = new digitalocean.DatabaseDb(`${name}-db`, { clusterId: cluster.id, name: args.databaseName }, { parent: this, protect: true });
         const user = new digitalocean.DatabaseUser(`${name}-user`, { clusterId: cluster.id, name: args.userName }, { parent: this });
 
-        new digitalocean.DatabaseFirewall(
+        this.firewall = new digitalocean.DatabaseFirewall(
             `${name}-firewall`,
             { clusterId: cluster.id, rules: pulumi.output(args.backendDropletIds).apply(backendTrustedSources) },
             { parent: this },

@@ -19,6 +19,11 @@ export interface ReleaseChainArgs {
     readonly hostnames: Readonly<Record<Service, string>>;
     /** The backend's `DATABASE_URL` (secret). */
     readonly databaseUrl: pulumi.Input<string>;
+    /**
+     * Resources that must exist before anything connects to the database, e.g. the database firewall:
+     * until it admits the backend droplets, `migrate` cannot connect. Default none.
+     */
+    readonly databaseReady?: pulumi.Resource[];
     /** Webhook URLs for the notification; each optional (secrets). */
     readonly slackWebhookUrl?: pulumi.Input<string>;
     readonly teamsWebhookUrl?: pulumi.Input<string>;
@@ -95,7 +100,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 logging: command.remote.Logging.StdoutAndStderr,
                 ...CHAIN,
             },
-            { parent: this, dependsOn: [envFiles.get(first.key)!, ...scripts.get(first.key)!] },
+            { parent: this, dependsOn: [envFiles.get(first.key)!, ...scripts.get(first.key)!, ...(args.databaseReady ?? [])] },
         );
 
         const step = (server: AppServer, service: Service, after: pulumi.Resource[]) => {
