@@ -4,6 +4,7 @@
  * dependencies and options. Used by the stack tests, the SHA diff test and the offline policy gate.
  */
 import type * as pulumiType from "@pulumi/pulumi";
+import { PROGRAM_DIR } from "../model/paths";
 import { PROJECT_NAME, readStackFile } from "./stackFiles";
 
 /** How the mock monitor marks a secret value (the engine's wire format). */
@@ -31,6 +32,33 @@ export interface RecordedResource {
 export interface RecordedCall {
     readonly token: string;
     readonly inputs: Record<string, unknown>;
+    /** The explicit provider the call went through (`urn::id`), or "" for the default provider. */
+    readonly provider: string;
+    /** True when that provider was not configured (its configuration held unknowns): the answer was empty. */
+    readonly unconfigured: boolean;
+}
+
+/**
+ * How the engine runs the program.
+ * - `up`: every value is known; new resources get the ids and computed outputs their providers give.
+ * - `firstPreview`: `pulumi preview` against an empty account. A dry run; a new resource's id and its
+ *   computed outputs are unknown (the SDK resolves an output the engine did not return as unknown in a
+ *   dry run: `@pulumi/pulumi` runtime/resource.ts `resolveOutputs`, "mark the value as known if we are
+ *   not running a preview"); a provider whose configuration holds unknowns is not configured, and an
+ *   invoke through it returns an empty result (pulumi/pulumi `pkg/resource/plugin/provider_plugin.go`
+ *   `Invoke`: "If the provider is not fully configured, return an empty property map").
+ */
+export type EngineMode = "up" | "firstPreview";
+
+/** How the engine marks an unknown value on the wire (`@pulumi/pulumi` runtime/rpc.ts `unknownValue`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when a serialized value holds an unknown anywhere inside it. */
+export function holdsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(holdsUnknown);
+    if (typeof value === "object" && value !== null) return Object.values(value).some(holdsUnknown);
+    return false;
 }
 
 export interface ProgramRun {
@@ -42,6 +70,8 @@ export interface ProgramRun {
 }
 
 export interface RunOptions {
+    /** How the engine runs the program. Default `up`. */
+    readonly mode?: EngineMode;
     /** Values to set or replace, keyed `projectmeats:<key>` (or another namespace). */
     readonly config?: Record<string, string>;
     /** Keys to remove from the stack file's configuration. */
@@ -163,7 +193,13 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     process.on("unhandledRejection", onRejection);
 
     const { config, secretKeys } = stackConfig(stack, options);
+    const preview = options.mode === "firstPreview";
+    /** Provider URNs whose configuration held unknowns: the engine does not configure them. */
+    const unconfiguredProviders = new Set<string>();
     let ordinal = 0;
+    // The engine runs the program in the folder of Pulumi.yaml's `main` (model/paths.ts).
+    const cwd = process.cwd();
+    process.chdir(PROGRAM_DIR);
     try {
         // Under Jest each run gets a fresh module registry; a plain Node process runs one program.
         const isolate = typeof jest === "undefined" ? (fn: () => void) => fn() : jest.isolateModules;
@@ -173,18 +209,23 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
             pulumi.runtime.setMocks(
                 {
                     newResource: (args) => {
+                        // At the first preview every resource is new: no id, no computed output.
+                        if (preview) return { id: "", state: { ...args.inputs } };
                         const id = args.type.startsWith("digitalocean:") ? String(1000 + ordinal) : `${args.name}-id`;
                         const state = { ...args.inputs, ...computedState(args.type, args.name, id, args.inputs, ordinal++), ...options.state?.(args.type, args.name, args.inputs) };
                         return { id, state };
                     },
                     call: (args) => {
-                        calls.push({ token: args.token, inputs: args.inputs });
+                        const provider = args.provider ?? "";
+                        const unconfigured = unconfiguredProviders.has(provider.slice(0, provider.lastIndexOf("::")));
+                        calls.push({ token: args.token, inputs: args.inputs, provider, unconfigured });
+                        if (unconfigured) return {};
                         return options.call?.(args) ?? defaultCall(args);
                     },
                 },
                 PROJECT_NAME,
                 stack,
-                false,
+                preview,
             );
             pulumi.runtime.setAllConfig(config, secretKeys);
             const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -193,7 +234,11 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
             const original = monitor.registerResource.bind(monitor);
             monitor.registerResource = (req, callback) =>
                 original(req, (err, res) => {
-                    if (!err) resources.push(record(req, res as { getUrn(): string; getId(): string }));
+                    if (!err) {
+                        const recorded = record(req, res as { getUrn(): string; getId(): string });
+                        resources.push(recorded);
+                        if (preview && recorded.type.startsWith("pulumi:providers:") && holdsUnknown(recorded.inputs)) unconfiguredProviders.add(recorded.urn);
+                    }
                     callback(err, res);
                 });
             try {
@@ -218,6 +263,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         process.off("unhandledRejection", onRejection);
+        process.chdir(cwd);
     }
     return { resources, calls, outputs: error || rejections.length ? {} : exports, error: rejections[0] ?? error };
 }

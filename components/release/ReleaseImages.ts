@@ -30,16 +30,8 @@ export class ReleaseImages extends pulumi.ComponentResource {
         super("projectmeats:release:ReleaseImages", name, {}, opts);
 
         // Only reads the registry's API: no Docker daemon is needed where `pulumi up` runs.
-        const provider = new docker.Provider(
-            `${name}-registry`,
-            {
-                disableDockerDaemonCheck: true,
-                registryAuth: [
-                    pulumi.secret(pulumi.all([args.registryCredentials, args.registryServer]).apply(([config, server]) => registryAuthFromDockerConfig(config, server))),
-                ],
-            },
-            { parent: this },
-        );
+        const registryAuth = pulumi.secret(pulumi.all([args.registryCredentials, args.registryServer]).apply(([config, server]) => registryAuthFromDockerConfig(config, server)));
+        const provider = new docker.Provider(`${name}-registry`, { disableDockerDaemonCheck: true, registryAuth: [registryAuth] }, { parent: this });
 
         const tag = releaseTag(args.environmentName, args.imageSha);
         const services: Service[] = ["backend", "frontend"];
@@ -47,9 +39,15 @@ export class ReleaseImages extends pulumi.ComponentResource {
         const images = {} as Record<Service, pulumi.Output<string>>;
         for (const service of services) {
             const repository = pulumi.output(args.registryEndpoint).apply((endpoint) => repositoryOf(endpoint, service));
-            const found = docker.getRegistryImageOutput({ name: pulumi.interpolate`${repository}:${tag}` }, { parent: this, provider });
+            // The engine does not configure a provider whose configuration holds unknowns (the read
+            // credentials at the first preview), and an invoke through it answers with nothing
+            // (pulumi/pulumi pkg/resource/plugin/provider_plugin.go `Invoke`). The lookup's input
+            // therefore depends on those same credentials: while they are unknown, so is the lookup,
+            // and the SDK does not invoke at all.
+            const reference = pulumi.all([repository, registryAuth]).apply(([repo]) => `${repo}:${tag}`);
+            const found = docker.getRegistryImageOutput({ name: reference }, { parent: this, provider });
             digests[service] = found.sha256Digest;
-            images[service] = pulumi.all([repository, found.sha256Digest]).apply(([repo, digest]) => pinnedReference(repo, digest));
+            images[service] = pulumi.all([repository, reference, found.sha256Digest]).apply(([repo, ref, digest]) => pinnedReference(repo, digest, ref));
         }
 
         this.images = images;

@@ -11,8 +11,14 @@ export function repositoryOf(endpoint: string, service: Service): string {
     return `${endpoint}/${service}`;
 }
 
-/** An image reference that cannot move: `repository@sha256:…`. */
-export function pinnedReference(repository: string, digest: string): string {
+/**
+ * An image reference that cannot move: `repository@sha256:…`. `tagged` is the reference that was
+ * looked up, for the message when the registry gave no digest.
+ */
+export function pinnedReference(repository: string, digest: string | undefined, tagged = repository): string {
+    if (digest === undefined || digest === "") {
+        throw new Error(`the registry has no digest for ${tagged}: push the image before deploying this SHA (README, "First deployment")`);
+    }
     if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`not a sha256 digest: ${JSON.stringify(digest)}`);
     return `${repository}@${digest}`;
 }

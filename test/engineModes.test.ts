@@ -1,0 +1,70 @@
+/**
+ * The real program for every stack in the engine's modes (tools/programRunner.ts `EngineMode`):
+ * the first preview against an empty account, and the first up. Each mode follows what the engine's
+ * source does, cited there; these tests hold the program to surviving it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PROGRAM_DIR } from "../model/paths";
+import { ProgramRun, RecordedResource, UNKNOWN, ofType, reveal, runProgram } from "../tools/programRunner";
+import { STACK_NAMES } from "../tools/stackFiles";
+
+const SHA = { "projectmeats:imageSha": "3f9c2ab" };
+const ASSET_PATH_KEY = "path";
+
+/** Every file asset among a resource's inputs (`{4dabf…: "c44067f5…", path}` on the wire). */
+function assetPaths(value: unknown): string[] {
+    if (Array.isArray(value)) return value.flatMap(assetPaths);
+    if (typeof value !== "object" || value === null) return [];
+    const record = value as Record<string, unknown>;
+    if (record["4dabf18193072939515e22adb298388d"] === "c44067f5952c0a294b673a41bacd8c17" && typeof record[ASSET_PATH_KEY] === "string") return [record[ASSET_PATH_KEY] as string];
+    return Object.values(record).flatMap(assetPaths);
+}
+
+/** The script a local command runs: the first argument after the interpreter. */
+function localScript(resource: RecordedResource): string {
+    const create = String(reveal(resource.inputs.create));
+    const match = /^(?:bash|node) (\S+)/.exec(create);
+    if (!match) throw new Error(`${resource.name} runs no script: ${create}`);
+    return match[1];
+}
+
+describe.each(STACK_NAMES)("stack %s", (stack) => {
+    const runs: Record<string, ProgramRun> = {};
+    beforeAll(async () => {
+        runs.firstPreview = await runProgram(stack, { mode: "firstPreview", config: SHA });
+        runs.firstPreviewWithoutRelease = await runProgram(stack, { mode: "firstPreview" });
+        runs.firstUp = await runProgram(stack, { config: SHA });
+    });
+
+    test.each(["firstPreview", "firstPreviewWithoutRelease", "firstUp"])("%s: the program runs with no error", (mode) => {
+        expect(runs[mode].error).toBeUndefined();
+        expect(runs[mode].resources.length).toBeGreaterThan(20);
+    });
+
+    test("first preview: new resources have unknown ids, so the release's digest lookup is unknown, not empty", () => {
+        const droplets = ofType(runs.firstPreview, "digitalocean:index/droplet:Droplet");
+        expect(droplets.length).toBeGreaterThan(0);
+        expect(droplets.map((d) => d.id)).toEqual(droplets.map(() => ""));
+        // A lookup through an unconfigured provider would answer nothing; the program must not make one
+        // whose answer it cannot survive.
+        expect(runs.firstPreview.calls.filter((call) => call.unconfigured).map((call) => call.token)).toEqual([]);
+        const pinned = ofType(runs.firstPreview, "command:remote:Command").filter((c) => c.name.endsWith("-migrate"));
+        expect(pinned.map((c) => reveal(c.inputs.create))).toEqual([UNKNOWN]);
+    });
+
+    test.each(["firstPreview", "firstUp"])("%s: every file asset resolves from the engine's working directory (infra/)", (mode) => {
+        const paths = runs[mode].resources.flatMap((r) => assetPaths(r.inputs));
+        expect(paths.length).toBeGreaterThan(0);
+        for (const asset of paths) expect({ asset, exists: fs.existsSync(path.resolve(PROGRAM_DIR, asset)) }).toEqual({ asset, exists: true });
+    });
+
+    test.each(["firstPreview", "firstUp"])("%s: every local command's script resolves from the engine's working directory (infra/)", (mode) => {
+        const locals = ofType(runs[mode], "command:local:Command");
+        expect(locals.length).toBeGreaterThan(0);
+        for (const command of locals) {
+            const script = localScript(command);
+            expect({ command: command.name, script, exists: fs.existsSync(path.resolve(PROGRAM_DIR, script)) }).toEqual({ command: command.name, script, exists: true });
+        }
+    });
+});
