@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROGRAM_DIR } from "../model/paths";
 import { ProgramRun, RecordedResource, UNKNOWN, ofType, reveal, runProgram } from "../tools/programRunner";
+import { COMMAND_TYPES, CommandType, plannedChange } from "../tools/commandProvider";
 import { STACK_NAMES } from "../tools/stackFiles";
 
 const SHA = { "projectmeats:imageSha": "3f9c2ab" };
@@ -66,5 +67,61 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
             const script = localScript(command);
             expect({ command: command.name, script, exists: fs.existsSync(path.resolve(PROGRAM_DIR, script)) }).toEqual({ command: command.name, script, exists: true });
         }
+    });
+});
+
+/**
+ * A droplet replaced (new image, user data, SSH port or VPC): DigitalOcean gives it a new id and a new
+ * address. Under @pulumi/command 1.2.1's rules (tools/commandProvider.ts) the new droplet must get the
+ * scripts again and the live release.
+ */
+describe.each(STACK_NAMES)("stack %s, droplet replaced", (stack) => {
+    let before: ProgramRun;
+    let after: ProgramRun;
+    let replaced: RecordedResource;
+    beforeAll(async () => {
+        before = await runProgram(stack, { config: SHA });
+        replaced = ofType(before, "digitalocean:index/droplet:Droplet")[0];
+        after = await runProgram(stack, {
+            config: SHA,
+            id: (type, name) => (name === replaced.name ? "7777" : undefined),
+            state: (type, name) => (name === replaced.name ? { ipv4Address: "198.51.100.77", ipv4AddressPrivate: "10.99.0.77" } : undefined),
+        });
+    });
+
+    function changesOn(host: string) {
+        const onHost = (r: RecordedResource) => JSON.stringify(reveal(r.inputs.connection ?? r.inputs.environment ?? {})).includes(host);
+        return after.resources
+            .filter((r) => (COMMAND_TYPES as readonly string[]).includes(r.type) && onHost(r))
+            .map((r) => {
+                const old = before.resources.find((o) => o.urn === r.urn)!;
+                return {
+                    name: r.name,
+                    type: r.type,
+                    change: plannedChange(r.type as CommandType, reveal(old.inputs) as Record<string, unknown>, reveal(r.inputs) as Record<string, unknown>),
+                };
+            });
+    }
+
+    test("every script is copied to the new droplet", () => {
+        const copies = changesOn("198.51.100.77").filter((c) => c.type === "command:remote:CopyToRemote");
+        expect(copies.length).toBe(4);
+        for (const copy of copies)
+            expect({ copy: copy.name, copies: copy.change.action === "replace" || (copy.change.action === "update" && copy.change.copies) }).toEqual({
+                copy: copy.name,
+                copies: true,
+            });
+    });
+
+    test("every command that prepares the droplet or deploys to it runs again", () => {
+        const commands = changesOn("198.51.100.77").filter((c) => c.type !== "command:remote:CopyToRemote");
+        expect(commands.map((c) => c.name)).toEqual(
+            expect.arrayContaining([expect.stringMatching(/-ssh-ready$/), expect.stringMatching(/-registry-login$/), expect.stringMatching(/-deploy-backend$/)]),
+        );
+        for (const command of commands)
+            expect({ command: command.name, runs: command.change.action === "replace" || (command.change.action === "update" && command.change.runs) }).toEqual({
+                command: command.name,
+                runs: true,
+            });
     });
 });

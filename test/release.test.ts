@@ -73,6 +73,8 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         const backendKeys = steps.filter((n) => n.endsWith("-deploy-backend")).map((n) => n.slice(`release-${e}-`.length, -"-deploy-backend".length));
         const frontendKeys = steps.filter((n) => n.endsWith("-deploy-frontend")).map((n) => n.slice(`release-${e}-`.length, -"-deploy-frontend".length));
         expect(deps(`release-${e}-migrate`)).toContain(urn(`release-${e}-${backendKeys[0]}-env-backend`));
+        // Until the database firewall admits the backend droplets, migrate cannot connect (first up).
+        expect(deps(`release-${e}-migrate`)).toContain(urn(`database-${e}-firewall`));
         for (const key of backendKeys) {
             expect(deps(`release-${e}-${key}-deploy-backend`)).toContain(urn(`release-${e}-migrate`));
             expect(deps(`release-${e}-${key}-deploy-backend`)).toContain(urn(`release-${e}-${key}-script-deploy.sh`));
@@ -115,14 +117,17 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         }
     });
 
-    test("every server gets the four scripts, re-shipped when their content changes", () => {
+    test("every server gets the four scripts, re-shipped when their content changes or the droplet is replaced", () => {
         const run = runs.get(stack)!;
         const copies = ofType(run, "command:remote:CopyToRemote");
         const servers = ofType(run, "digitalocean:index/droplet:Droplet").length;
         expect(copies).toHaveLength(servers * 4);
         for (const copy of copies) {
             expect(String(plain(copy).remotePath)).toMatch(/^\/srv\/projectmeats\/bin\/(lib|health-check|migrate|deploy)\.sh$/);
-            expect(plain(copy).triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
+            const droplet = ofType(run, "digitalocean:index/droplet:Droplet").find((d) =>
+                copy.dependencies.some((dep) => run.resources.some((r) => r.urn === dep && r.name.startsWith(d.name))),
+            );
+            expect(plain(copy).triggers).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), droplet!.id]);
         }
     });
 });

@@ -83,6 +83,8 @@ export interface RunOptions {
      * e.g. to point droplets at a local host; undefined keeps the default answer.
      */
     readonly state?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
+    /** Replaces the id the mock provider gives a new resource, e.g. a replaced droplet's new id. */
+    readonly id?: (type: string, name: string) => string | undefined;
     /** Values for secure keys absent from a fresh clone. Default: a placeholder per key. */
     readonly secrets?: Record<string, string>;
     /** Secret values to set, as `pulumi config set --secret` would. */
@@ -211,7 +213,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
                     newResource: (args) => {
                         // At the first preview every resource is new: no id, no computed output.
                         if (preview) return { id: "", state: { ...args.inputs } };
-                        const id = args.type.startsWith("digitalocean:") ? String(1000 + ordinal) : `${args.name}-id`;
+                        const id = options.id?.(args.type, args.name) ?? (args.type.startsWith("digitalocean:") ? String(1000 + ordinal) : `${args.name}-id`);
                         const state = { ...args.inputs, ...computedState(args.type, args.name, id, args.inputs, ordinal++), ...options.state?.(args.type, args.name, args.inputs) };
                         return { id, state };
                     },

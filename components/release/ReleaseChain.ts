@@ -70,7 +70,11 @@ export class ReleaseChain extends pulumi.ComponentResource {
                                 connection: server.connection,
                                 source: new pulumi.asset.FileAsset(scriptAssetPath(script)),
                                 remotePath: remoteScript(script),
-                                triggers: [scriptDigest(script)],
+                                // In @pulumi/command 1.2.1 a changed connection is an update, and a copy's
+                                // update copies only when its source or remote path changed
+                                // (provider/pkg/provider/remote/copyController.go `Update`). The droplet's id in
+                                // the triggers makes a replaced droplet get its scripts again.
+                                triggers: [scriptDigest(script), server.droplet.id],
                             },
                             { parent: this, dependsOn: server.ready },
                         ),
