@@ -84,8 +84,8 @@ describe.each(STACK_NAMES)("stack %s, droplet replaced", (stack) => {
         replaced = ofType(before, "digitalocean:index/droplet:Droplet")[0];
         after = await runProgram(stack, {
             config: SHA,
-            id: (type, name) => (name === replaced.name ? "7777" : undefined),
-            state: (type, name) => (name === replaced.name ? { ipv4Address: "198.51.100.77", ipv4AddressPrivate: "10.99.0.77" } : undefined),
+            id: (_type, name) => (name === replaced.name ? "7777" : undefined),
+            state: (_type, name) => (name === replaced.name ? { ipv4Address: "198.51.100.77", ipv4AddressPrivate: "10.99.0.77" } : undefined),
         });
     });
 

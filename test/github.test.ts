@@ -56,7 +56,12 @@ test("prod requires a reviewer (the platform team), prevents self-review, denies
             deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
         });
     }
-    expect(runs.get("prod")!.calls.filter((c) => c.token === "github:index/getTeam:getTeam")).toEqual([
+    expect(
+        runs
+            .get("prod")!
+            .calls.filter((c) => c.token === "github:index/getTeam:getTeam")
+            .map(({ token, inputs }) => ({ token, inputs })),
+    ).toEqual([
         { token: "github:index/getTeam:getTeam", inputs: { slug: "platform", summaryOnly: true } },
         { token: "github:index/getTeam:getTeam", inputs: { slug: "platform", summaryOnly: true } },
     ]);

@@ -110,6 +110,13 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         for (const droplet of droplets) expect(droplet.ignoreChanges).toEqual(["sshKeys"]);
     });
 
+    test("the deploy key CI holds is not root's: root gets only the administrators' keys", () => {
+        const deployKey = String(reveal(named(run(), `servers-${env()}-deploy-key`).inputs.algorithm));
+        expect(deployKey).toBe("ED25519");
+        expect(ofType(run(), "digitalocean:index/sshKey:SshKey")).toEqual([]);
+        for (const droplet of ofType(run(), T.droplet)) expect(inputs(droplet).sshKeys).toEqual(config().servers.adminSshKeyFingerprints);
+    });
+
     test("the cloud firewall admits SSH only from the configured blocks and app ports only from the VPC", () => {
         const rules = inputs(named(run(), `servers-${env()}-firewall`)).inboundRules as Array<Record<string, unknown>>;
         expect(rules.find((r) => r.portRange === "22")!.sourceAddresses).toEqual(config().servers.sshAllowedCidrs);
@@ -202,7 +209,7 @@ describe("across stacks", () => {
         expect(inputs(registry)).toEqual({ name: "projectmeats", subscriptionTierSlug: "basic", region: "nyc3" });
         for (const stack of ["dev", "uat"]) {
             expect(runs.get(stack)!.calls.filter((c) => c.token.startsWith("digitalocean:"))).toEqual([
-                { token: "digitalocean:index/getContainerRegistry:getContainerRegistry", inputs: { name: "projectmeats" } },
+                { token: "digitalocean:index/getContainerRegistry:getContainerRegistry", inputs: { name: "projectmeats" }, provider: "", unconfigured: false },
             ]);
         }
     });

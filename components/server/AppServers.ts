@@ -78,11 +78,6 @@ export class AppServers extends pulumi.ComponentResource {
         // Generated once and kept in state (secret): the public half is baked into user data, so it
         // must never change for the life of the droplets.
         const deployKey = new tls.PrivateKey(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
-        const doKey = new digitalocean.SshKey(
-            `${name}-deploy-key`,
-            { name: `projectmeats-${args.environmentName}-deploy`, publicKey: deployKey.publicKeyOpenssh },
-            { parent: this },
-        );
 
         const sshPort = args.sshPort ?? 22;
         const services = [...new Set(args.groups.flatMap((group) => group.services))].sort();
@@ -108,7 +103,10 @@ export class AppServers extends pulumi.ComponentResource {
                         monitoring: true,
                         backups: args.backups ?? false,
                         ipv6: true,
-                        sshKeys: [doKey.fingerprint, ...(args.adminSshKeyFingerprints ?? [])],
+                        // Root gets the administrators' keys only. The deploy key CI holds reaches only the
+                        // restricted deploy user (user data); DigitalOcean installs `sshKeys` for root
+                        // (https://docs.digitalocean.com/reference/api/digitalocean/#tag/Droplets, `ssh_keys`).
+                        sshKeys: [...(args.adminSshKeyFingerprints ?? [])],
                         tags: [envTag.name, ...group.services.map((service) => serviceTags[service].name)],
                         userData,
                     },
