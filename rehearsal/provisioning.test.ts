@@ -6,7 +6,7 @@ const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm8kFvR9mX2fQk1v8n7H7F8m3c3 de
 
 test("the droplets' user data becomes packages, groups, the deploy user, files, commands and services, in cloud-init's order", () => {
     const actions = provisioningPlan(renderCloudInit({ deployPublicKey: KEY, sshPort: 2222 }));
-    expect(actions.map((a) => a.kind)).toEqual(["require-packages", "group", "user", "file", "file", "file", "file", "run", "run", "service", "service", "service"]);
+    expect(actions.map((a) => a.kind)).toEqual(["require-packages", "group", "user", "file", "file", "file", "file", "run", "run", "service", "service", "service", "service"]);
     expect(actions[2]).toEqual({
         kind: "user",
         name: "deploy",
@@ -23,8 +23,9 @@ test("the droplets' user data becomes packages, groups, the deploy user, files, 
         content: "Port 2222\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n",
     });
     expect(actions.find((a) => a.kind === "file" && a.path === "/etc/sudoers.d/projectmeats-deploy")).toMatchObject({ mode: 0o440 });
-    expect(actions.slice(-3)).toEqual([
+    expect(actions.slice(-4)).toEqual([
         { kind: "service", verb: "start", units: ["docker", "nginx"] },
+        { kind: "service", verb: "reload", units: ["ssh"] },
         { kind: "service", verb: "reload", units: ["ssh"] },
         { kind: "service", verb: "reload", units: ["nginx"] },
     ]);

@@ -62,9 +62,13 @@ export function provisioningPlan(userData: string): ProvisioningAction[] {
         if (!Array.isArray(entry)) throw new Error(`runcmd entries must be argument lists, got ${JSON.stringify(entry)}`);
         if (entry[0] === "systemctl") {
             const [, verb, ...rest] = entry;
-            const units = rest.filter((arg) => !arg.startsWith("--"));
+            // The rehearsal's droplet has no systemd: its sshd is the service `ssh`, listening where
+            // sshd_config says, which is what `ssh.socket` does on Ubuntu 24.04 once systemd's generator
+            // has re-read sshd_config (`daemon-reload`, a no-op here).
+            const units = rest.filter((arg) => !arg.startsWith("--")).map((unit) => (unit === "ssh.socket" ? "ssh" : unit));
+            if (verb === "daemon-reload") continue;
             if (verb === "enable" && rest.includes("--now")) actions.push({ kind: "service", verb: "start", units });
-            else if (verb === "reload" || verb === "restart") actions.push({ kind: "service", verb: "reload", units });
+            else if (verb === "reload" || verb === "restart" || verb === "try-reload-or-restart") actions.push({ kind: "service", verb: "reload", units });
             else throw new Error(`unsupported systemctl call in runcmd: ${entry.join(" ")}`);
         } else {
             actions.push({ kind: "run", argv: entry });

@@ -39,3 +39,15 @@ test("sshd takes the configured port; the default port 22 is left implicit", () 
     expect(sshd(2222)).toBe("Port 2222\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");
     expect(() => renderCloudInit({ deployPublicKey: KEY, sshPort: 0 })).toThrow("sshPort must be a TCP port, got 0");
 });
+
+test("a new SSH port reaches Ubuntu 24.04's socket-activated sshd: the generator re-runs and ssh.socket restarts, then sshd reloads", () => {
+    const runcmd = (parse(renderCloudInit({ deployPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey deploy", sshPort: 2222 })) as { runcmd: string[][] }).runcmd;
+    const ssh = runcmd.filter((entry) => entry[0] === "systemctl" && (entry[1] === "daemon-reload" || entry.some((arg) => arg.startsWith("ssh"))));
+    expect(ssh).toEqual([
+        ["systemctl", "daemon-reload"],
+        ["systemctl", "restart", "ssh.socket"],
+        ["systemctl", "try-reload-or-restart", "ssh"],
+    ]);
+    // After the file that holds the port is written (write_files runs before runcmd).
+    expect(runcmd.indexOf(ssh[0])).toBeLessThan(runcmd.indexOf(ssh[1]));
+});

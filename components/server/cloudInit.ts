@@ -62,7 +62,15 @@ export function renderCloudInit(args: CloudInitArgs): string {
             ["install", "-d", "-o", DEPLOY_USER, "-g", DEPLOY_USER, "-m", "0750", APP_ROOT, `${APP_ROOT}/releases`, SCRIPT_DIR, NGINX_DIR],
             ["rm", "-f", "/etc/nginx/sites-enabled/default"],
             ["systemctl", "enable", "--now", "docker", "nginx"],
-            ["systemctl", "reload", "ssh"],
+            // Ubuntu 24.04 starts sshd by socket activation: `ssh.socket` listens, and Ubuntu's
+            // sshd-socket-generator derives its ListenStream from sshd_config's Port when systemd's
+            // generators run (boot, `daemon-reload`), which was before this file was written. So the
+            // generator runs again and the socket restarts; a Port line alone moves nothing (Ubuntu
+            // Discourse, "SSHd now uses socket-based activation"; openssh's sshd-socket-generator
+            // `write_systemd_socket_file`). Then sshd itself, if it runs, reads the key-only settings.
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "restart", "ssh.socket"],
+            ["systemctl", "try-reload-or-restart", "ssh"],
             ["systemctl", "reload", "nginx"],
         ],
     };
