@@ -15,6 +15,7 @@ import { ReleaseChain } from "../components/release/ReleaseChain";
 import { ReleaseImages } from "../components/release/ReleaseImages";
 import { AppServers } from "../components/server/AppServers";
 import { githubTokenFromConfig, loadStackConfig } from "../config/stackConfig";
+import { IMAGE_REPOSITORIES } from "../model/services";
 
 const config = loadStackConfig();
 const env = config.environmentName;
@@ -70,6 +71,7 @@ function deployRelease(imageSha: string) {
         registryEndpoint: registry.endpoint,
         registryServer: registry.serverUrl,
         registryCredentials: registry.readCredentials,
+        repositories: IMAGE_REPOSITORIES,
     });
     new ReleaseChain(`release-${env}`, {
         environmentName: env,

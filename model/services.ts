@@ -11,3 +11,10 @@ export type Service = (typeof SERVICES)[number];
  */
 export const PROJECT_ENVIRONMENTS = ["Development", "Staging", "Production"] as const;
 export type ProjectEnvironment = (typeof PROJECT_ENVIRONMENTS)[number];
+
+/**
+ * The image repository of each service in the registry: what ProjectMeats' build pushes
+ * (Meats-Central/ProjectMeats `.github/workflows/reusable-deploy.yml`: `BACKEND_IMAGE: projectmeats-backend`,
+ * `FRONTEND_IMAGE: projectmeats-frontend`, under `registry.digitalocean.com/meatscentral`).
+ */
+export const IMAGE_REPOSITORIES: Readonly<Record<Service, string>> = { backend: "projectmeats-backend", frontend: "projectmeats-frontend" };

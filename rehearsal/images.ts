@@ -8,6 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
+import { IMAGE_REPOSITORIES } from "../model/services";
 import type { LocalSite } from "./site-services";
 
 const APP = path.join(__dirname, "app");
@@ -91,7 +92,7 @@ export function buildRelease(site: LocalSite, endpoint: string, tag: string, spe
             path.join(context, "frontend/Dockerfile"),
             [`FROM ${BASE_IMAGE}`, "COPY www /srv/www", "EXPOSE 80", 'CMD ["python3", "-m", "http.server", "80", "--directory", "/srv/www"]', ""].join("\n"),
         );
-        const references = { backend: `${endpoint}/backend:${tag}`, frontend: `${endpoint}/frontend:${tag}` };
+        const references = { backend: `${endpoint}/${IMAGE_REPOSITORIES.backend}:${tag}`, frontend: `${endpoint}/${IMAGE_REPOSITORIES.frontend}:${tag}` };
         build(site, path.join(context, "backend"), references.backend);
         build(site, path.join(context, "frontend"), references.frontend);
         return references;

@@ -49,17 +49,17 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
 
     test("images are resolved from <env>-<sha> tags and deployed by digest; SHA and digest are the triggers", () => {
         const run = runs.get(stack)!;
-        const tag = (service: string) => `registry.digitalocean.com/projectmeats/${service}:${env(stack)}-${SHA_1}`;
+        const tag = (service: string) => `registry.digitalocean.com/projectmeats/projectmeats-${service}:${env(stack)}-${SHA_1}`;
         expect(run.calls.filter((c) => c.token === "docker:index/getRegistryImage:getRegistryImage").map((c) => c.inputs.name)).toEqual([tag("backend"), tag("frontend")]);
         for (const deploy of ofType(run, "command:remote:Command").filter((r) => /-deploy-(backend|frontend)$/.test(r.name))) {
             const service = deploy.name.endsWith("backend") ? "backend" : "frontend";
             const digest = mockDigest(tag(service));
             expect(plain(deploy).triggers).toEqual([SHA_1, digest]);
-            expect(String(plain(deploy).create)).toContain(`--image registry.digitalocean.com/projectmeats/${service}@${digest}`);
+            expect(String(plain(deploy).create)).toContain(`--image registry.digitalocean.com/projectmeats/projectmeats-${service}@${digest}`);
             expect(String(plain(deploy).create)).toContain(`--release ${SHA_1}`);
         }
         expect(plain(named(run, `release-${env(stack)}-migrate`))).toMatchObject({
-            create: `bash /srv/projectmeats/bin/migrate.sh --image registry.digitalocean.com/projectmeats/backend@${mockDigest(tag("backend"))} --env-file /srv/projectmeats/backend.env`,
+            create: `bash /srv/projectmeats/bin/migrate.sh --image registry.digitalocean.com/projectmeats/projectmeats-backend@${mockDigest(tag("backend"))} --env-file /srv/projectmeats/backend.env`,
             triggers: [SHA_1, mockDigest(tag("backend"))],
         });
     });

@@ -14,6 +14,8 @@ export interface ReleaseImagesArgs {
     readonly registryServer: pulumi.Input<string>;
     /** Docker `config.json` that can read the registry (secret). */
     readonly registryCredentials: pulumi.Input<string>;
+    /** The image repository of each service in the registry, e.g. `projectmeats-backend`. */
+    readonly repositories: Readonly<Record<Service, string>>;
 }
 
 /**
@@ -38,7 +40,7 @@ export class ReleaseImages extends pulumi.ComponentResource {
         const digests = {} as Record<Service, pulumi.Output<string>>;
         const images = {} as Record<Service, pulumi.Output<string>>;
         for (const service of services) {
-            const repository = pulumi.output(args.registryEndpoint).apply((endpoint) => repositoryOf(endpoint, service));
+            const repository = pulumi.output(args.registryEndpoint).apply((endpoint) => repositoryOf(endpoint, args.repositories[service]));
             // The engine does not configure a provider whose configuration holds unknowns (the read
             // credentials at the first preview), and an invoke through it answers with nothing
             // (pulumi/pulumi pkg/resource/plugin/provider_plugin.go `Invoke`). The lookup's input

@@ -1,14 +1,14 @@
 /** Naming and pinning of release images. */
-import type { Service } from "../../model/services";
 
 /** The tag ProjectMeats' build pushes for an environment and commit: `<env>-<sha>`. */
 export function releaseTag(environmentName: string, sha: string): string {
     return `${environmentName}-${sha}`;
 }
 
-/** `registry.digitalocean.com/<registry>/<service>` */
-export function repositoryOf(endpoint: string, service: Service): string {
-    return `${endpoint}/${service}`;
+/** `registry.digitalocean.com/<registry>/<repository>` */
+export function repositoryOf(endpoint: string, repository: string): string {
+    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(repository)) throw new Error(`not an image repository name: ${JSON.stringify(repository)}`);
+    return `${endpoint}/${repository}`;
 }
 
 /**
