@@ -1,4 +1,6 @@
 /** The release chain as the program declares it, under mocks, for every stack. */
+import { envFileDigest } from "../components/release/hostFiles";
+import { COMMAND_TYPES, CommandType, plannedChange } from "../tools/commandProvider";
 import { STACK_NAMES } from "../tools/stackFiles";
 import { ProgramRun, RecordedResource, isSecret, mockDigest, named, ofType, reveal, runProgram } from "../tools/programRunner";
 
@@ -42,6 +44,37 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         expect(changed.sort()).toEqual(chainSteps.sort());
     });
 
+    test("a changed env file (the database password rotated) rewrites it and swaps the backend in again; nothing else of the release runs", async () => {
+        const first = runs.get(stack)!;
+        const rotated = await runProgram(stack, {
+            config: { "projectmeats:imageSha": SHA_1 },
+            state: (type) => (type === "digitalocean:index/databaseUser:DatabaseUser" ? { password: "rotated-password" } : undefined),
+        });
+        expect(rotated.error).toBeUndefined();
+        const before = byUrn(first);
+        const planned = rotated.resources
+            .filter((r) => (COMMAND_TYPES as readonly string[]).includes(r.type))
+            .map((r) => ({ name: r.name, change: plannedChange(r.type as CommandType, plain(before.get(r.urn)!), plain(r)).action }))
+            .filter((r) => r.change !== "same");
+        const backends = ofType(rotated, "command:remote:Command")
+            .filter((r) => r.name.endsWith("-deploy-backend"))
+            .map((r) => r.name.slice(0, -"-deploy-backend".length));
+        expect(planned.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+            backends
+                .flatMap((prefix) => [
+                    { name: `${prefix}-deploy-backend`, change: "replace" },
+                    { name: `${prefix}-env-backend`, change: "update" },
+                    { name: `${prefix}-health-backend`, change: "replace" },
+                ])
+                .sort((a, b) => a.name.localeCompare(b.name)),
+        );
+        // The digest in the triggers is deploy.sh's (sha256sum of the file), and a secret.
+        const deploy = ofType(rotated, "command:remote:Command").find((r) => r.name.endsWith("-deploy-backend"))!;
+        const envFile = ofType(rotated, "command:remote:Command").find((r) => r.name.endsWith("-env-backend"))!;
+        expect(isSecret((deploy.inputs.triggers as unknown[])[2])).toBe(true);
+        expect((plain(deploy).triggers as string[])[2]).toBe(envFileDigest(String(plain(envFile).stdin)));
+    });
+
     test("the same SHA again changes nothing", async () => {
         const again = await runProgram(stack, { config: { "projectmeats:imageSha": SHA_1 } });
         expect(again.resources.map((r) => JSON.stringify(r.inputs))).toEqual(runs.get(stack)!.resources.map((r) => JSON.stringify(r.inputs)));
@@ -54,7 +87,7 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         for (const deploy of ofType(run, "command:remote:Command").filter((r) => /-deploy-(backend|frontend)$/.test(r.name))) {
             const service = deploy.name.endsWith("backend") ? "backend" : "frontend";
             const digest = mockDigest(tag(service));
-            expect(plain(deploy).triggers).toEqual([SHA_1, digest]);
+            expect(plain(deploy).triggers).toEqual(service === "backend" ? [SHA_1, digest, expect.stringMatching(/^[0-9a-f]{64}$/)] : [SHA_1, digest]);
             expect(String(plain(deploy).create)).toContain(`--image registry.digitalocean.com/projectmeats/projectmeats-${service}@${digest}`);
             expect(String(plain(deploy).create)).toContain(`--release ${SHA_1}`);
         }

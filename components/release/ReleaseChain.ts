@@ -5,7 +5,7 @@ import type { Service } from "../../model/services";
 import { localScriptCommand } from "../localScripts";
 import type { AppServer } from "../server/AppServers";
 import { deployCommand, envFileCommand, healthCommand, migrateCommand } from "./commands";
-import { HOST_SCRIPTS, remoteScript, renderEnvFile, scriptAssetPath, scriptDigest } from "./hostFiles";
+import { HOST_SCRIPTS, envFileDigest, remoteScript, renderEnvFile, scriptAssetPath, scriptDigest } from "./hostFiles";
 
 export interface ReleaseChainArgs {
     readonly environmentName: string;
@@ -56,6 +56,12 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 .all([args.databaseUrl, secretKey.result])
                 .apply(([url, key]) => renderEnvFile({ DATABASE_URL: url, DJANGO_SECRET_KEY: key, DJANGO_ALLOWED_HOSTS: args.hostnames.backend, DJANGO_DEBUG: "False" })),
         );
+
+        // A running container never rereads its env file: a changed one must swap in a new container.
+        // deploy.sh compares the file's SHA-256 with the live release's; this is the same digest, so a
+        // change replaces the backend's deploy and health steps (secret: it is derived from secrets).
+        const backendTriggers = [...triggers("backend"), pulumi.secret(backendEnv.apply(envFileDigest))];
+        const stepTriggers = (service: Service) => (service === "backend" ? backendTriggers : triggers(service));
 
         // Ship the scripts to every server; a content change re-ships them.
         const scripts = new Map<string, pulumi.Resource[]>();
@@ -115,7 +121,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
                     create: pulumi
                         .output(args.images[service])
                         .apply((image) => deployCommand({ service, release: args.imageSha, image, hostname: args.hostnames[service], withEnvFile: service === "backend" })),
-                    triggers: triggers(service),
+                    triggers: stepTriggers(service),
                     logging: command.remote.Logging.StdoutAndStderr,
                     ...CHAIN,
                 },
@@ -126,7 +132,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 {
                     connection: server.connection,
                     create: healthCommand(service, args.hostnames[service]),
-                    triggers: triggers(service),
+                    triggers: stepTriggers(service),
                     logging: command.remote.Logging.StdoutAndStderr,
                     ...CHAIN,
                 },

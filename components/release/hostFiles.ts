@@ -51,3 +51,8 @@ export function renderEnvFile(variables: Readonly<Record<string, string>>): stri
         })
         .join("");
 }
+
+/** The SHA-256 of an env file's content, as `sha256sum` prints it: what deploy.sh compares. */
+export function envFileDigest(content: string): string {
+    return crypto.createHash("sha256").update(content, "utf8").digest("hex");
+}

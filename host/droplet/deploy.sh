@@ -3,8 +3,9 @@
 #   pull (retried) -> start the new container beside the old one -> health-check it directly ->
 #   point nginx at it and reload gracefully -> let the old one drain -> stop it.
 # On any failure before the switch, the new container is removed and the old one keeps serving;
-# the script exits non-zero so `pulumi up` fails loudly. Running it again with the live release is a
-# no-op. Stopped containers of the last --keep releases stay on the host for a one-step rollback.
+# the script exits non-zero so `pulumi up` fails loudly. Running it again with the live release and
+# the same env file is a no-op; a changed env file (database URL, secret key) swaps in a new container
+# of the same release the same way, since a running container never rereads its env file. Stopped containers of the last --keep releases stay on the host for a one-step rollback.
 #
 # Usage: deploy.sh --service NAME --release SHA --image REPOSITORY@sha256:... --container-port N
 #                  --ports A,B [--env-file PATH] [--health-path PATH] [--health-host HOST]
@@ -73,15 +74,18 @@ mkdir -p "$state_dir"
 
 name="projectmeats-$service-$release"
 current="$state_dir/current"
-cur_release="" cur_image="" cur_port="" cur_container=""
+cur_release="" cur_image="" cur_port="" cur_container="" cur_env=""
 if [[ -s "$current" ]]; then
-    read -r cur_release cur_image cur_port cur_container <"$current"
+    read -r cur_release cur_image cur_port cur_container cur_env <"$current"
 fi
+# What the container was started with besides its image: the env file's content.
+env_digest="-"
+[[ -n "$env_file" ]] && env_digest="$(sha256sum "$env_file" | cut -d' ' -f1)"
 
 running() { [[ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null || true)" == "true" ]]; }
 
-# Already live and healthy: nothing to do.
-if [[ "$cur_release" == "$release" && "$cur_image" == "$image" ]] && running "$cur_container" \
+# Already live with the same env file and healthy: nothing to do.
+if [[ "$cur_release" == "$release" && "$cur_image" == "$image" && "$cur_env" == "$env_digest" ]] && running "$cur_container" \
     && bash "$here/health-check.sh" --url "http://127.0.0.1:$cur_port$health_path" "${host_args[@]}" --deadline 5 >/dev/null 2>&1; then
     log "release $release is already live on port $cur_port; nothing to do"
     exit 0
@@ -92,10 +96,15 @@ new_port="$port_a"
 
 pull_image "$image" "$pull_attempts"
 
-# A container of this release left by an earlier failed attempt would block the name.
+# The name is taken by the live container when only the env file changed (it keeps serving, under
+# another name, until the switch), or by one left by an earlier failed attempt (removed).
 if docker inspect "$name" >/dev/null 2>&1; then
-    [[ "$name" == "$cur_container" ]] && docker rename "$name" "$name-previous-$(date +%s)"
-    docker inspect "$name" >/dev/null 2>&1 && docker rm -f "$name" >/dev/null
+    if [[ "$name" == "$cur_container" ]]; then
+        cur_container="$name-previous-$(date +%s)"
+        docker rename "$name" "$cur_container"
+    else
+        docker rm -f "$name" >/dev/null
+    fi
 fi
 
 switched=false
@@ -135,7 +144,7 @@ if ! "${nginx_cmd[@]}" -t >/dev/null 2>&1 || ! "${nginx_cmd[@]}" -s reload; then
 fi
 switched=true
 trap - ERR
-printf '%s %s %s %s\n' "$release" "$image" "$new_port" "$name" >"$current.new"
+printf '%s %s %s %s %s\n' "$release" "$image" "$new_port" "$name" "$env_digest" >"$current.new"
 mv -f "$current.new" "$current"
 printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$release" "$image" >>"$state_dir/history"
 log "traffic switched to $name on port $new_port"
