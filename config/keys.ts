@@ -3,7 +3,7 @@
  *
  * This table is the single source for three things that must agree: the `config:` block of
  * `Pulumi.yaml` (which the Pulumi CLI type-checks stack files against, and which must declare a
- * `default` for every optional key or the CLI reports it missing), the loader in `config.ts`, and
+ * `default` for every optional key or the CLI reports it missing), the loader in `values.ts`, and
  * the configuration reference in the README. `test/projectFile.test.ts` holds them together.
  */
 

@@ -14,7 +14,7 @@ import { ContainerRegistry } from "../components/registry/ContainerRegistry";
 import { ReleaseChain } from "../components/release/ReleaseChain";
 import { ReleaseImages } from "../components/release/ReleaseImages";
 import { AppServers } from "../components/server/AppServers";
-import { githubTokenFromConfig, loadStackConfig } from "../config/stackConfig";
+import { githubTokenFromConfig, loadStackConfig } from "../config/load";
 import { IMAGE_REPOSITORIES } from "../model/services";
 
 const config = loadStackConfig();
