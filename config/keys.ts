@@ -90,7 +90,8 @@ export const CONFIG_KEYS = {
     },
     sshAllowedCidrs: {
         type: "array",
-        description: "CIDR blocks allowed to reach SSH (projectmeats:sshPort); must include where `pulumi up` runs, since the release chain deploys over SSH.",
+        description:
+            "CIDR blocks always allowed to reach SSH (projectmeats:sshPort): the administrators' fixed addresses, never the internet. CI's deploy admits its own address only while `pulumi up` runs (host/local/ssh-window.sh).",
     },
     sshPort: {
         type: "integer",
@@ -192,8 +193,8 @@ export const CONFIG_KEYS = {
     },
     githubRequiredChecks: {
         type: "array",
-        default: ["test", "policy"],
-        description: "Status checks (workflow job names) required before merging to a protected branch (owner stack only).",
+        default: [],
+        description: "The app repository's CI jobs (GitHub Actions job names) required before merging to a protected branch (owner stack only); [] requires none.",
     },
     githubRequiredApprovals: {
         type: "integer",
@@ -205,15 +206,82 @@ export const CONFIG_KEYS = {
         default: [],
         description: "Third-party action patterns allowed besides GitHub's own, e.g. [pulumi/actions@*]; never a tag or branch (owner stack only).",
     },
+    githubShaPinning: {
+        type: "string",
+        default: "evaluate",
+        description:
+            "SHA pinning on the app repository (owner stack only): evaluate (an evaluate-only ruleset reports pull requests whose pinned-actions check fails; its Actions settings stay as they are) or enforce (SHA pinning required, selected actions only).",
+    },
+    infraGithubOwner: {
+        type: "string",
+        default: "",
+        description: "GitHub user or organization that owns the repository holding this program; empty means githubOwner.",
+    },
+    infraRepository: {
+        type: "string",
+        default: "projectmeats-infra",
+        description: "Name of the repository holding this program, without the owner: its deploy, preview and drift environments per stack hold the CI credentials.",
+    },
+    infraDeployBranches: {
+        type: "array",
+        default: ["main"],
+        description: "Branches of this program's repository allowed to deploy this stack and run its drift check.",
+    },
+    infraProtectedBranches: {
+        type: "array",
+        default: ["main"],
+        description: "Branches of this program's repository its ruleset protects (owner stack only).",
+    },
+    infraRequiredChecks: {
+        type: "array",
+        default: ["test", "system", "policy"],
+        description: "Jobs of this program's ci workflow required, from GitHub Actions, before merging to a protected branch (owner stack only).",
+    },
+    infraRequiredApprovals: {
+        type: "integer",
+        default: 1,
+        description: "Approving reviews a pull request to this program's protected branches needs, 1-10 (owner stack only).",
+    },
+    infraAllowedActions: {
+        type: "array",
+        default: [],
+        description: "Third-party action patterns this program's workflows may use besides GitHub's own; never a tag or branch (owner stack only).",
+    },
+    adoptRegistry: {
+        type: "boolean",
+        default: false,
+        description: "Owner stack only: adopt the existing registry named registryName (Pulumi's import option) instead of creating one; DigitalOcean allows one per account.",
+    },
+    adoptDatabaseClusterId: {
+        type: "string",
+        default: "",
+        description: "UUID of an existing managed PostgreSQL cluster to adopt, with its dbName database and dbUser user; empty creates a new cluster.",
+    },
+    dbClusterName: {
+        type: "string",
+        default: "",
+        description: "Name of the database cluster; empty means projectmeats-<environmentName>. An adopted cluster must keep its own name: a new name forces a new cluster.",
+    },
+    dbExtraTrustedDropletIds: {
+        type: "array",
+        default: [],
+        description:
+            "IDs of droplets outside this program that the database firewall also admits, e.g. the droplets serving today while this program takes over; [] admits only the backend droplets.",
+    },
+    adoptGithubEnvironments: {
+        type: "boolean",
+        default: false,
+        description: "Adopt the existing GitHub environments githubBackendEnvironment and githubFrontendEnvironment instead of creating them.",
+    },
     slackWebhookUrl: {
         type: "string",
         default: "",
-        description: "Slack incoming webhook URL for deploy notifications; set with --secret; empty skips Slack.",
+        description: "Slack incoming webhook URL for deploy notifications (Block Kit); set with --secret; empty skips Slack.",
     },
     teamsWebhookUrl: {
         type: "string",
         default: "",
-        description: "Microsoft Teams incoming webhook URL for deploy notifications; set with --secret; empty skips Teams.",
+        description: "Microsoft Teams Workflows webhook URL for deploy notifications (Adaptive Cards; Office 365 connectors are retired); set with --secret; empty skips Teams.",
     },
 } as const satisfies Record<string, ConfigKeySpec>;
 

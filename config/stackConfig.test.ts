@@ -81,11 +81,22 @@ describe("parseStackConfig accepts", () => {
                 adminBypass: true,
                 databaseUrlSecretName: "DEV_DB_URL",
                 protectedBranches: ["main", "development"],
-                requiredChecks: ["test", "policy"],
+                requiredChecks: [],
+                requiredApprovals: 1,
+                allowedActions: [],
+                shaPinning: "evaluate",
+            },
+            infra: {
+                owner: "Meats-Central",
+                repository: "projectmeats-infra",
+                deployBranches: ["main"],
+                protectedBranches: ["main"],
+                requiredChecks: ["test", "system", "policy"],
                 requiredApprovals: 1,
                 allowedActions: [],
             },
             notifications: {},
+            adoption: { registry: false, databaseClusterId: undefined, databaseClusterName: "projectmeats-dev", extraTrustedDropletIds: [], githubEnvironments: false },
         });
     });
 

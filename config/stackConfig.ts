@@ -9,10 +9,12 @@
  */
 import type { ProjectEnvironment } from "./catalog";
 import { ConfigValidationError, Problems } from "./problems";
+import { validateAdoption } from "./sections/adoption";
 import { validateDatabase } from "./sections/database";
 import { validateGeneral } from "./sections/general";
 import { validateGitHub } from "./sections/github";
 import { validateHostnames } from "./sections/hostnames";
+import { validateInfraRepository } from "./sections/infraRepository";
 import { validateNetwork } from "./sections/network";
 import { validateNotifications } from "./sections/notifications";
 import { validateRegistry } from "./sections/registry";
@@ -62,6 +64,21 @@ export interface StackConfig {
         readonly user: string;
     };
     readonly github: GitHubConfig;
+    /** The repository that holds this program: its environments, ruleset and Actions settings. */
+    readonly infra: InfraRepositoryConfig;
+    /** What already exists and is adopted (Pulumi's `import` option) instead of created. */
+    readonly adoption: {
+        /** Owner stack: import the registry named `registry.name`. */
+        readonly registry: boolean;
+        /** Import this database cluster (with the app database and user) instead of creating one. */
+        readonly databaseClusterId?: string;
+        /** The cluster's name: `projectmeats-<env>` unless configured (an adopted cluster keeps its own). */
+        readonly databaseClusterName: string;
+        /** Droplets outside this program that the database firewall also admits. */
+        readonly extraTrustedDropletIds: readonly string[];
+        /** Import the GitHub environments instead of creating them. */
+        readonly githubEnvironments: boolean;
+    };
     /** Webhook URLs, present only when configured (always as secrets). */
     readonly notifications: { readonly slackWebhookUrl?: string; readonly teamsWebhookUrl?: string };
 }
@@ -82,6 +99,24 @@ export interface GitHubConfig {
     readonly protectedBranches: readonly string[];
     readonly requiredChecks: readonly string[];
     readonly requiredApprovals: number;
+    readonly allowedActions: readonly string[];
+    /** `evaluate`: an evaluate-only ruleset reports unpinned actions; `enforce`: SHA pinning required. */
+    readonly shaPinning: "evaluate" | "enforce";
+}
+
+/** The repository that holds this program, configured apart from the app repository. */
+export interface InfraRepositoryConfig {
+    /** Its owner: `infraGithubOwner`, or the app repository's owner when that is empty. */
+    readonly owner: string;
+    readonly repository: string;
+    /** Branches allowed to deploy through its deploy environments (and run the drift check). */
+    readonly deployBranches: readonly string[];
+    /** Branches its ruleset protects (owner stack only). */
+    readonly protectedBranches: readonly string[];
+    /** Its ci workflow's jobs, required before merging (owner stack only). */
+    readonly requiredChecks: readonly string[];
+    readonly requiredApprovals: number;
+    /** Third-party action patterns its workflows may use besides GitHub's own. */
     readonly allowedActions: readonly string[];
 }
 
@@ -106,7 +141,9 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     const hostnames = validateHostnames(values, problems);
     const database = validateDatabase(values, problems);
     const github = validateGitHub(values, problems, general.environmentName);
+    const infra = validateInfraRepository(values, problems, { owner: values.githubOwner, repository: values.githubRepository });
     const notifications = validateNotifications(values, problems, secretKeys);
+    const adoption = validateAdoption(values, problems, general.ownsAccountResources, general.environmentName);
     if (problems.list.length > 0) throw new ConfigValidationError(stack, problems.list);
 
     return {
@@ -123,6 +160,8 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         hostnames,
         database,
         github,
+        infra,
         notifications,
+        adoption,
     };
 }

@@ -7,7 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Database } from "../components/database/Database";
 import { GitHubDeployments } from "../components/github/GitHubDeployments";
-import { environmentSecrets } from "../components/github/secrets";
+import { InfraRepository } from "../components/github/InfraRepository";
+import { environmentSecrets, notificationSecrets } from "../components/github/secrets";
+import { infraEnvironments } from "../components/github/trustLevels";
 import { EnvironmentProject } from "../components/network/EnvironmentProject";
 import { Network } from "../components/network/Network";
 import { ContainerRegistry } from "../components/registry/ContainerRegistry";
@@ -23,6 +25,7 @@ const env = config.environmentName;
 const registry = new ContainerRegistry(`registry`, {
     registryName: config.registry.name,
     create: config.ownsAccountResources,
+    adopt: config.adoption.registry,
     ownerStack: config.accountOwnerStack,
     subscriptionTierSlug: config.registry.tier,
     region: config.registry.region,
@@ -55,6 +58,9 @@ const database = new Database(`database-${env}`, {
     databaseName: config.database.name,
     userName: config.database.user,
     backendDropletIds: servers.backendDropletIds,
+    clusterName: config.adoption.databaseClusterName,
+    adoptClusterId: config.adoption.databaseClusterId,
+    extraTrustedDropletIds: config.adoption.extraTrustedDropletIds,
 });
 
 const slackWebhookUrl = config.notifications.slackWebhookUrl && pulumi.secret(config.notifications.slackWebhookUrl);
@@ -97,6 +103,7 @@ const project = new EnvironmentProject(`project-${env}`, {
 const githubDeployments = new GitHubDeployments(`github-${env}`, {
     github: config.github,
     ownsRepositoryRules: config.ownsAccountResources,
+    adoptEnvironments: config.adoption.githubEnvironments,
     token: githubTokenFromConfig(),
     secrets: environmentSecrets({
         databaseUrlSecretName: config.github.databaseUrlSecretName,
@@ -105,6 +112,16 @@ const githubDeployments = new GitHubDeployments(`github-${env}`, {
         slackWebhookUrl,
         teamsWebhookUrl,
     }),
+});
+
+// This program's own repository: CI's credentials by trust level, per stack (components/github/trustLevels.ts).
+new InfraRepository(`infra-repository-${env}`, {
+    owner: config.infra.owner,
+    repository: config.infra.repository,
+    token: githubTokenFromConfig(),
+    environments: infraEnvironments(config.stack, { ...config.github, deployBranches: config.infra.deployBranches }),
+    notificationSecrets: notificationSecrets({ slackWebhookUrl, teamsWebhookUrl }),
+    governance: config.ownsAccountResources ? config.infra : undefined,
 });
 
 export const environmentName = env;

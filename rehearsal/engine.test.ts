@@ -19,6 +19,7 @@ function resource(name: string, type: string, inputs: Record<string, unknown>, o
         replaceOnChanges: [],
         deleteBeforeReplace: false,
         additionalSecretOutputs: [],
+        importId: "",
         ...options,
     };
 }

@@ -85,18 +85,18 @@ describe("no-mutable-image-tags and release-images-pinned-by-digest", () => {
 
 describe("no-unpinned-actions", () => {
     test("SHA pinning not required", async () => {
-        expect(await violations("prod", { patch: [{ name: "github-prod-governance-actions", inputs: { shaPinningRequired: false } }] })).toEqual([
-            ["no-unpinned-actions", "Actions permissions (github-prod-governance-actions) must require SHA pinning: set shaPinningRequired: true."],
+        expect(await violations("prod", { patch: [{ name: "infra-repository-prod-governance-actions", inputs: { shaPinningRequired: false } }] })).toEqual([
+            ["no-unpinned-actions", "Actions permissions (infra-repository-prod-governance-actions) must require SHA pinning: set shaPinningRequired: true."],
         ]);
     });
 
     test("a tag-pinned allowed-action pattern", async () => {
-        const actions = named(runs.get("prod")!, "github-prod-governance-actions");
+        const actions = named(runs.get("prod")!, "infra-repository-prod-governance-actions");
         const config = { ...(actions.inputs.allowedActionsConfig as object), patternsAlloweds: ["pulumi/actions@v6"] };
         expect(await violations("prod", { patch: [{ name: actions.name, inputs: { allowedActionsConfig: config } }] })).toEqual([
             [
                 "no-unpinned-actions",
-                'Actions permissions (github-prod-governance-actions) must not allow "pulumi/actions@v6", which names a tag or branch: allow "pulumi/actions@*" and pin the SHA in the workflow.',
+                'Actions permissions (infra-repository-prod-governance-actions) must not allow "pulumi/actions@v6", which names a tag or branch: allow "pulumi/actions@*" and pin the SHA in the workflow.',
             ],
         ]);
     });

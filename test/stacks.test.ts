@@ -64,11 +64,13 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         const components = run()
             .resources.filter((r) => !r.custom)
             .map((r) => r.type);
-        const github = ["projectmeats:github:DeploymentEnvironment", "projectmeats:github:DeploymentEnvironment", "projectmeats:github:GitHubDeployments"];
+        // Two app environments, and this program's repository's deploy, preview and drift environments.
+        const github = [...Array(5).fill("projectmeats:github:DeploymentEnvironment"), "projectmeats:github:GitHubDeployments", "projectmeats:github:InfraRepository"];
         expect(components.sort()).toEqual([
             "projectmeats:database:Database",
             ...github,
-            ...(config().ownsAccountResources ? ["projectmeats:github:RepositoryGovernance"] : []),
+            // The app repository's rules and this program's repository's rules.
+            ...(config().ownsAccountResources ? Array(2).fill("projectmeats:github:RepositoryGovernance") : []),
             "projectmeats:network:EnvironmentProject",
             "projectmeats:network:Network",
             "projectmeats:registry:ContainerRegistry",

@@ -27,6 +27,8 @@ export interface RecordedResource {
     readonly replaceOnChanges: readonly string[];
     readonly deleteBeforeReplace: boolean;
     readonly additionalSecretOutputs: readonly string[];
+    /** The `import` option's ID ("" when the resource is created, not adopted). */
+    readonly importId: string;
 }
 
 export interface RecordedCall {
@@ -165,11 +167,23 @@ function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unkn
     }
 }
 
+/**
+ * What a `secure:` key holds in a run without the stack's secrets provider (a fresh clone, CI without
+ * the passphrase): its ciphertext cannot be read, so its form cannot be checked offline. The run gets
+ * a placeholder of the form the key takes, so the program builds what a real value builds and marks it
+ * secret; the real value is checked when the program runs with it. A URL key (`…Url`) gets an https
+ * URL on the reserved `.invalid` domain (RFC 2606, never resolves); any other key a plain marker.
+ */
+export function securePlaceholder(key: string): string {
+    const name = key.slice(key.indexOf(":") + 1);
+    return /Url$/.test(name) ? `https://secure-placeholder.invalid/${name}` : `placeholder-secret-for-${key}`;
+}
+
 /** The stack file's configuration with the run's changes applied, as the CLI would pass it. */
 export function stackConfig(stack: string, options: RunOptions = {}): { config: Record<string, string>; secretKeys: string[] } {
     const file = readStackFile(stack);
     const config: Record<string, string> = { ...file.config };
-    for (const key of file.secureKeys) config[key] = options.secrets?.[key] ?? `placeholder-secret-for-${key}`;
+    for (const key of file.secureKeys) config[key] = options.secrets?.[key] ?? securePlaceholder(key);
     for (const key of options.unset ?? []) delete config[key];
     Object.assign(config, options.config ?? {}, options.secretConfig ?? {});
     return { config, secretKeys: [...file.secureKeys, ...Object.keys(options.secretConfig ?? {})] };
@@ -183,6 +197,14 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     let exports: Record<string, unknown> = {};
     let pulumi!: typeof pulumiType;
     let waitForRPCs!: () => Promise<void>;
+    // Read before the listener below is installed: a stack file that cannot be read is the run's error.
+    let stackFile: ReturnType<typeof stackConfig>;
+    try {
+        stackFile = stackConfig(stack, options);
+    } catch (e) {
+        return { resources, calls, outputs: {}, error: e instanceof Error ? e : new Error(String(e)) };
+    }
+    const { config, secretKeys } = stackFile;
     // The Pulumi language host ends a run at the first unhandled rejection (a failed invoke, say);
     // so does the harness, since registrations waiting on that value would never finish.
     const rejections: Error[] = [];
@@ -194,7 +216,6 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     };
     process.on("unhandledRejection", onRejection);
 
-    const { config, secretKeys } = stackConfig(stack, options);
     const preview = options.mode === "firstPreview";
     /** Provider URNs whose configuration held unknowns: the engine does not configure them. */
     const unconfiguredProviders = new Set<string>();
@@ -282,9 +303,10 @@ interface RegisterRequest {
     getReplaceonchangesList(): string[];
     getDeletebeforereplace(): boolean;
     getAdditionalsecretoutputsList(): string[];
+    getImportid(): string;
 }
 
-function record(req: RegisterRequest, res: { getUrn(): string; getId(): string }): RecordedResource {
+export function record(req: RegisterRequest, res: { getUrn(): string; getId(): string }): RecordedResource {
     return {
         type: req.getType(),
         name: req.getName(),
@@ -299,6 +321,7 @@ function record(req: RegisterRequest, res: { getUrn(): string; getId(): string }
         replaceOnChanges: req.getReplaceonchangesList(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        importId: req.getImportid(),
     };
 }
 

@@ -22,6 +22,16 @@ export interface DatabaseArgs {
     readonly backendDropletIds: pulumi.Input<string[]>;
     /** Tags for the cluster. Default none. */
     readonly tags?: pulumi.Input<string>[];
+    /** The cluster's name, unique in the account. Default `projectmeats-<environmentName>`. */
+    readonly clusterName?: string;
+    /**
+     * UUID of an existing cluster to adopt (Pulumi's `import` option), with its `databaseName`
+     * database and `userName` user. Import IDs as terraform-provider-digitalocean documents them:
+     * the cluster's UUID, `<cluster>,<database>`, `<cluster>,<user>`. Default: create a cluster.
+     */
+    readonly adoptClusterId?: string;
+    /** Droplets outside this program that the firewall also admits, e.g. those serving today. Default none. */
+    readonly extraTrustedDropletIds?: readonly string[];
 }
 
 /** Managed PostgreSQL: the cluster, the app database and user, and a firewall that admits only the backend. */
@@ -45,7 +55,7 @@ export class Database extends pulumi.ComponentResource {
         const cluster = new digitalocean.DatabaseCluster(
             `${name}-cluster`,
             {
-                name: `projectmeats-${args.environmentName}`,
+                name: args.clusterName ?? `projectmeats-${args.environmentName}`,
                 engine: "pg",
                 version: args.version,
                 size: args.size,
@@ -54,14 +64,19 @@ export class Database extends pulumi.ComponentResource {
                 privateNetworkUuid: args.vpcId,
                 tags: args.tags,
             },
-            { parent: this, protect: true },
+            { parent: this, protect: true, import: args.adoptClusterId },
         );
-        const database = new digitalocean.DatabaseDb(`${name}-db`, { clusterId: cluster.id, name: args.databaseName }, { parent: this, protect: true });
-        const user = new digitalocean.DatabaseUser(`${name}-user`, { clusterId: cluster.id, name: args.userName }, { parent: this });
+        const adopted = (suffix: string) => (args.adoptClusterId === undefined ? undefined : `${args.adoptClusterId},${suffix}`);
+        const database = new digitalocean.DatabaseDb(
+            `${name}-db`,
+            { clusterId: cluster.id, name: args.databaseName },
+            { parent: this, protect: true, import: adopted(args.databaseName) },
+        );
+        const user = new digitalocean.DatabaseUser(`${name}-user`, { clusterId: cluster.id, name: args.userName }, { parent: this, import: adopted(args.userName) });
 
         this.firewall = new digitalocean.DatabaseFirewall(
             `${name}-firewall`,
-            { clusterId: cluster.id, rules: pulumi.output(args.backendDropletIds).apply(backendTrustedSources) },
+            { clusterId: cluster.id, rules: pulumi.output(args.backendDropletIds).apply((ids) => backendTrustedSources(ids, args.extraTrustedDropletIds ?? [])) },
             { parent: this },
         );
 

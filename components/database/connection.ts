@@ -10,11 +10,11 @@ export interface TrustedSource {
  * Trusted sources for the database: the backend droplets and nothing else. No address ranges, no
  * tags (anyone could tag a droplet), so the database is never reachable from the internet.
  */
-export function backendTrustedSources(backendDropletIds: readonly string[]): TrustedSource[] {
+export function backendTrustedSources(backendDropletIds: readonly string[], extraDropletIds: readonly string[] = []): TrustedSource[] {
     if (backendDropletIds.length === 0) {
         throw new Error("the database needs at least one backend droplet to trust; an empty firewall would admit nothing the app can use");
     }
-    return [...new Set(backendDropletIds)].sort().map((id) => ({ type: "droplet", value: id }));
+    return [...new Set([...backendDropletIds, ...extraDropletIds])].sort().map((id) => ({ type: "droplet", value: id }));
 }
 
 export interface ConnectionParts {

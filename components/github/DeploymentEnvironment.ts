@@ -6,8 +6,17 @@ export interface DeploymentEnvironmentArgs {
     readonly repository: string;
     /** Environment name, e.g. `prod2-backend`. */
     readonly environment: string;
-    /** Branch name patterns allowed to deploy (fnmatch, e.g. `release/*`). At least one. */
+    /**
+     * Branch name patterns allowed to deploy (fnmatch, e.g. `release/*`). At least one, unless
+     * `allBranches` is set.
+     */
     readonly branchPatterns: readonly string[];
+    /**
+     * Let every ref use the environment, pull requests' merge refs included (no deployment branch
+     * policy: GitHub rejects `refs/pull/<n>/merge` under a custom policy). Needs empty `branchPatterns`
+     * and `tagPatterns`. Default false.
+     */
+    readonly allBranches?: boolean;
     /** Tag name patterns allowed to deploy, e.g. `v*`. Default none. */
     readonly tagPatterns?: readonly string[];
     /** Required reviewers: GitHub logins and organization team slugs (at most 6 together). Default none. */
@@ -18,8 +27,14 @@ export interface DeploymentEnvironmentArgs {
     readonly waitTimerMinutes?: number;
     /** Let administrators bypass the protection rules. Default true (GitHub's own default). */
     readonly canAdminsBypass?: boolean;
-    /** Environment secrets by name; values are stored as secrets. */
-    readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Environment secrets by name; values are stored as secrets. Default none. */
+    readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * Adopt the existing environment (Pulumi's `import` option, ID `repository:environment` as
+     * terraform-provider-github imports `github_repository_environment`) instead of creating it.
+     * Default false.
+     */
+    readonly adopt?: boolean;
 }
 
 /**
@@ -34,7 +49,11 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: DeploymentEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("projectmeats:github:DeploymentEnvironment", name, {}, opts);
 
-        if (args.branchPatterns.length === 0) throw new pulumi.ResourceError("`branchPatterns` must name at least one branch allowed to deploy.", this);
+        const allBranches = args.allBranches ?? false;
+        if (allBranches && args.branchPatterns.length + (args.tagPatterns ?? []).length > 0) {
+            throw new pulumi.ResourceError("`allBranches` lets every ref deploy: leave `branchPatterns` and `tagPatterns` empty.", this);
+        }
+        if (!allBranches && args.branchPatterns.length === 0) throw new pulumi.ResourceError("`branchPatterns` must name at least one branch allowed to deploy.", this);
         const reviewers = args.reviewers ?? { users: [], teams: [] };
         if ((args.preventSelfReview ?? false) && reviewers.users.length + reviewers.teams.length === 0) {
             throw new pulumi.ResourceError("`preventSelfReview` needs at least one reviewer in `reviewers`: GitHub refuses it otherwise.", this);
@@ -55,9 +74,10 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
                 preventSelfReview: args.preventSelfReview ?? false,
                 reviewers: hasReviewers ? [{ users: userIds, teams: teamIds }] : [],
                 // Custom policies below; `protectedBranches` must be the opposite (GitHub answers 422 otherwise).
-                deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+                // No policy at all lets every ref deploy.
+                ...(allBranches ? {} : { deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } }),
             },
-            { parent: this },
+            { parent: this, import: args.adopt === true ? `${args.repository}:${args.environment}` : undefined },
         );
 
         const policies: [string, { branchPattern?: string; tagPattern?: string }][] = [
@@ -68,7 +88,8 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
             new github.RepositoryEnvironmentDeploymentPolicy(`${name}-${key}`, { repository: args.repository, environment: environment.environment, ...pattern }, { parent: this });
         }
 
-        for (const [secretName, value] of Object.entries(args.secrets)) {
+        const secrets = args.secrets ?? {};
+        for (const [secretName, value] of Object.entries(secrets)) {
             new github.ActionsEnvironmentSecret(
                 `${name}-secret-${secretName}`,
                 { repository: args.repository, environment: environment.environment, secretName, value: pulumi.secret(value) },
@@ -77,7 +98,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
         }
 
         this.environment = environment.environment;
-        this.secretNames = Object.keys(args.secrets);
+        this.secretNames = Object.keys(secrets);
         this.registerOutputs({ environment: this.environment, secretNames: this.secretNames });
     }
 }

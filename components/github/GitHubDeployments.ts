@@ -2,7 +2,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../model/services";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
-import { RepositoryGovernance } from "./RepositoryGovernance";
+import { GITHUB_ACTIONS_INTEGRATION_ID, RepositoryGovernance } from "./RepositoryGovernance";
 
 /** The repository that ProjectMeats deploys from, its deployment environments and its rules. */
 export interface GitHubRepositorySettings {
@@ -24,11 +24,17 @@ export interface GitHubRepositorySettings {
     readonly adminBypass: boolean;
     /** Branches the ruleset protects (owner stack only). */
     readonly protectedBranches: readonly string[];
-    /** Status checks the ruleset requires. */
+    /** Status checks the ruleset requires: the app's CI jobs, posted by GitHub Actions. */
     readonly requiredChecks: readonly string[];
     readonly requiredApprovals: number;
     /** Action patterns allowed to run ("selected actions"). */
     readonly allowedActions: readonly string[];
+    /**
+     * SHA pinning rollout: `evaluate` reports unpinned actions through an evaluate-only ruleset and
+     * leaves the Actions settings alone (the app's workflows pin by tag today); `enforce` requires it.
+     * Default `enforce`.
+     */
+    readonly shaPinning?: "evaluate" | "enforce";
 }
 
 export interface GitHubDeploymentsArgs {
@@ -40,6 +46,8 @@ export interface GitHubDeploymentsArgs {
     readonly token?: pulumi.Input<string>;
     /** Secrets of each service's environment, by secret name. */
     readonly secrets: Readonly<Record<Service, Readonly<Record<string, pulumi.Input<string>>>>>;
+    /** Adopt the existing environments instead of creating them. Default false. */
+    readonly adoptEnvironments?: boolean;
 }
 
 /** The stack's GitHub deployment environments, and the repository rules where this stack owns them. */
@@ -70,6 +78,7 @@ export class GitHubDeployments extends pulumi.ComponentResource {
                         waitTimerMinutes: args.github.waitTimerMinutes,
                         canAdminsBypass: args.github.adminBypass,
                         secrets: args.secrets[service],
+                        adopt: args.adoptEnvironments,
                     },
                     childOpts,
                 ),
@@ -83,6 +92,8 @@ export class GitHubDeployments extends pulumi.ComponentResource {
                     repository: args.github.repository,
                     protectedBranches: args.github.protectedBranches,
                     requiredChecks: args.github.requiredChecks,
+                    requiredCheckIntegrationId: GITHUB_ACTIONS_INTEGRATION_ID,
+                    shaPinning: args.github.shaPinning,
                     requiredApprovals: args.github.requiredApprovals,
                     allowedActions: args.github.allowedActions,
                 },

@@ -30,3 +30,11 @@ export function environmentSecrets(sources: EnvironmentSecretSources): Record<Se
         frontend: { ...shared },
     };
 }
+
+/** The notification webhooks as secrets of a CI environment, each only when configured. */
+export function notificationSecrets(sources: Pick<EnvironmentSecretSources, "slackWebhookUrl" | "teamsWebhookUrl">): Record<string, pulumi.Input<string>> {
+    return {
+        ...(sources.slackWebhookUrl !== undefined ? { [SLACK_SECRET_NAME]: sources.slackWebhookUrl } : {}),
+        ...(sources.teamsWebhookUrl !== undefined ? { [TEAMS_SECRET_NAME]: sources.teamsWebhookUrl } : {}),
+    };
+}

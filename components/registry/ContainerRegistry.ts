@@ -15,6 +15,12 @@ export interface ContainerRegistryArgs {
     readonly subscriptionTierSlug: string;
     /** Region slug of the registry; used only when `create` is true. */
     readonly region: string;
+    /**
+     * With `create`: adopt the existing registry of this name (Pulumi's `import` option, by name as
+     * terraform-provider-digitalocean imports `digitalocean_container_registry`) instead of creating
+     * one. Default false.
+     */
+    readonly adopt?: boolean;
 }
 
 /** What a stack that does not own the registry sees when the owner has not created it yet. */
@@ -49,7 +55,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
             registry = new digitalocean.ContainerRegistry(
                 `${name}-registry`,
                 { name: args.registryName, subscriptionTierSlug: args.subscriptionTierSlug, region: args.region },
-                { parent: this, protect: true },
+                { parent: this, protect: true, import: args.adopt === true ? args.registryName : undefined },
             );
         } else {
             const found = digitalocean.getContainerRegistry({ name: args.registryName }, { parent: this }).catch((error: unknown) => {

@@ -7,7 +7,9 @@ export function releaseTag(environmentName: string, sha: string): string {
 
 /** `registry.digitalocean.com/<registry>/<repository>` */
 export function repositoryOf(endpoint: string, repository: string): string {
-    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(repository)) throw new Error(`not an image repository name: ${JSON.stringify(repository)}`);
+    // A path component as the OCI distribution spec defines it: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*
+    // (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests).
+    if (!/^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/.test(repository)) throw new Error(`not an image repository name: ${JSON.stringify(repository)}`);
     return `${endpoint}/${repository}`;
 }
 

@@ -17,6 +17,7 @@ const VALID: GitHubValues = {
     githubRequiredChecks: ["test", "policy"],
     githubRequiredApprovals: 1,
     githubAllowedActions: [],
+    githubShaPinning: "evaluate",
 };
 
 function validate(values: GitHubValues, stack = "dev", environmentName = "dev") {
@@ -45,6 +46,7 @@ describe("validateGitHub accepts", () => {
                 requiredChecks: ["test", "policy"],
                 requiredApprovals: 1,
                 allowedActions: [],
+                shaPinning: "evaluate",
             },
             problems: [],
         });
@@ -130,6 +132,11 @@ describe("validateGitHub rejects", () => {
             "an allowed-actions pattern that names a tag",
             { githubAllowedActions: ["pulumi/actions@v6"] },
             `${S}githubAllowedActions: got "pulumi/actions@v6"; expected an action pattern naming no tag or branch, e.g. "pulumi/actions@*" or "docker/*": actions are pinned to commit SHAs in the workflows`,
+        ],
+        [
+            "a SHA pinning stage that does not exist",
+            { githubShaPinning: "on" },
+            `${S}githubShaPinning: got "on"; expected evaluate (an evaluate-only ruleset reports unpinned actions; the Actions settings are left as they are) or enforce (SHA pinning required, selected actions only)`,
         ],
     ])("%s", (_, values, message) => {
         expect(validate(values).problems).toEqual([message]);

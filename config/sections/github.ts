@@ -7,8 +7,8 @@ import type { GitHubConfig } from "../stackConfig";
 import { ConfigValues, unsetIfEmpty } from "../values";
 import { isEnvironmentName } from "./general";
 
-const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const GITHUB_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
+export const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+export const GITHUB_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const GITHUB_ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 const GITHUB_LOGIN = GITHUB_OWNER;
 const GITHUB_TEAM = /^team:[a-z0-9][a-z0-9_-]{0,99}$/;
@@ -48,7 +48,11 @@ export type GitHubValues = Pick<
     | "githubRequiredChecks"
     | "githubRequiredApprovals"
     | "githubAllowedActions"
+    | "githubShaPinning"
 >;
+
+/** How far SHA pinning is rolled out on the app repository (see `RepositoryGovernance`). */
+export const SHA_PINNING_STAGES = ["evaluate", "enforce"] as const;
 
 /** @param environmentName the stack's environment name, from which the database URL secret's name defaults. */
 export function validateGitHub(values: GitHubValues, problems: Problems, environmentName: string): GitHubConfig {
@@ -112,6 +116,14 @@ export function validateGitHub(values: GitHubValues, problems: Problems, environ
             );
         }
     }
+    const shaPinning = values.githubShaPinning;
+    if (shaPinning !== undefined && !(SHA_PINNING_STAGES as readonly string[]).includes(shaPinning)) {
+        problems.add(
+            "githubShaPinning",
+            shaPinning,
+            "evaluate (an evaluate-only ruleset reports unpinned actions; the Actions settings are left as they are) or enforce (SHA pinning required, selected actions only)",
+        );
+    }
 
     return {
         owner: owner!,
@@ -131,5 +143,6 @@ export function validateGitHub(values: GitHubValues, problems: Problems, environ
         requiredChecks: values.githubRequiredChecks!,
         requiredApprovals: values.githubRequiredApprovals!,
         allowedActions: values.githubAllowedActions!,
+        shaPinning: shaPinning as (typeof SHA_PINNING_STAGES)[number],
     };
 }

@@ -66,6 +66,7 @@ export function plantViolations(resources: RecordedResource[], plant: Plant, sta
             replaceOnChanges: [],
             deleteBeforeReplace: false,
             additionalSecretOutputs: [],
+            importId: "",
             ...r,
         }),
     );
