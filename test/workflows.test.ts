@@ -197,6 +197,20 @@ describe("deploy", () => {
         expect(deploy().jobs.up.if).toBe(`contains(fromJSON('${JSON.stringify(STACK_NAMES)}'), inputs.stack || github.event.client_payload.stack)`);
     });
 
+    test("an empty image SHA brings up the infrastructure only: the first deployment", () => {
+        const input = (deploy().on.workflow_dispatch as { inputs: Record<string, { required: boolean; default?: string }> }).inputs.image_sha;
+        expect([input.required, input.default]).toEqual([false, ""]);
+        const steps = deploy().jobs.up.steps;
+        const check = steps.find((s) => s.name === "Check the SHA")!.run!;
+        const release = steps.find((s) => s.name === "The release to deploy, or none")!.run!;
+        expect(check).toContain('[[ -z "$IMAGE_SHA" || "$IMAGE_SHA" =~ ^[0-9a-f]{7,40}$ ]]');
+        expect(release).toBe(
+            'if [[ -n "$IMAGE_SHA" ]]; then\n  pulumi config set --stack "$STACK" imageSha "$IMAGE_SHA"\nelse\n  pulumi config rm --stack "$STACK" imageSha || true\nfi\n',
+        );
+        // The step before `up`: the release is decided before the program runs.
+        expect(steps.indexOf(steps.find((s) => s.name === "The release to deploy, or none")!)).toBeLessThan(steps.findIndex((s) => s.run?.includes("pulumi up")));
+    });
+
     test("dispatch values reach scripts through the environment only, never as expressions inside a script", () => {
         for (const file of FILES) for (const step of Object.values(workflow(file).jobs).flatMap((job) => job.steps)) expect(step.run ?? "").not.toContain("${{");
     });
