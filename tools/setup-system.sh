@@ -3,6 +3,7 @@
 # suites) and `npm run rehearse` need. Runs as root. `npm test` needs none of them.
 #
 # - cloud-init validates every stack's rendered user data offline; shellcheck checks the shell scripts;
+#   curl and jq are what host/local/ssh-window.sh calls the DigitalOcean API with (test/system/sshWindow.test.ts);
 # - docker.io, docker-registry, apache2-utils (htpasswd), nginx-light, busybox-static, curl and
 #   PostgreSQL are the real components the release scripts are tested against (test/system);
 # - openssh-server, sudo, debootstrap, openssl, iproute2 and tini complete the local droplet of the
@@ -32,6 +33,7 @@ main() {
     need ip iproute2
     need unshare util-linux
     need tini tini
+    need jq jq
     if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then packages+=(postgresql); fi
     if ((${#packages[@]} > 0)); then
         # Installing must not start services (sshd, nginx, dockerd): the tests start their own, in

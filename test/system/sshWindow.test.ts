@@ -1,4 +1,6 @@
 /**
+ * Needs curl and jq (ssh-window.sh calls the DigitalOcean API with them): part of `npm run test:system`.
+ *
  * host/local/ssh-window.sh, the deploy's short-lived SSH firewall, against a stand-in for the
  * DigitalOcean API on 127.0.0.1 that records every call: the firewall admits only the runner's /32 on
  * the SSH port of the stack's tag, exists while the command runs, and is deleted after it on success,
@@ -8,9 +10,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { environmentTag } from "../model/layout";
+import { environmentTag } from "../../model/layout";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "../..");
 const SCRIPT = "host/local/ssh-window.sh";
 const TAG = environmentTag("dev");
 const NAME = `ci-ssh-${TAG}-42-1`;
