@@ -65,3 +65,8 @@ export function quiet(command: Command): Script {
 export function privately(command: Command): Script {
     return new Script(`(umask 077 && ${render(command)})`);
 }
+
+/** Runs the commands in a subshell with `umask 022`, so files they create are readable by all (0644/0755). */
+export function publicly(command: Command): Script {
+    return new Script(`(umask 022 && ${render(command)})`);
+}

@@ -32,8 +32,20 @@ export const REGISTRY_REPOSITORIES = ["backend", "frontend"] as const;
 export const DROPLET_SIZES: readonly string[] = Object.values(digitalocean.DropletSlug);
 export const DATABASE_SIZES: readonly string[] = Object.values(digitalocean.DatabaseSlug);
 
-/** PostgreSQL major versions DigitalOcean offers — https://docs.digitalocean.com/products/databases/postgresql/details/supported-versions/ */
-export const POSTGRES_VERSIONS: readonly string[] = ["13", "14", "15", "16", "17"];
+/**
+ * PostgreSQL major versions DigitalOcean offers for new clusters. DigitalOcean's "PostgreSQL Limits"
+ * (https://docs.digitalocean.com/products/databases/postgresql/details/limits/) lists the versions it
+ * supports, and its supported-versions page
+ * (https://docs.digitalocean.com/products/databases/postgresql/details/supported-versions/) their end of
+ * life, which follows PostgreSQL's own (https://www.postgresql.org/support/versioning/: 13 ended on
+ * 13 November 2025; DigitalOcean's upgrade prompt gave the same date, NYCPlanning/ceqr-app-data#170).
+ * 17 is what ProjectMeats' cluster runs (Meats-Central/ProjectMeats
+ * `.github/workflows/21-db-backup-restore-do.yml`: "Install PostgreSQL 17 client to match server version").
+ */
+export const POSTGRES_VERSIONS: readonly string[] = ["14", "15", "16", "17"];
+
+/** The default: ProjectMeats' server version (above). */
+export const POSTGRES_DEFAULT_VERSION = "17";
 
 /** A PostgreSQL cluster has at most 3 nodes (a primary and two standbys) — https://docs.digitalocean.com/products/databases/postgresql/details/limits/ */
 export const POSTGRES_MAX_NODES = 3;

@@ -7,6 +7,8 @@
  * the configuration reference in the README. `test/projectFile.test.ts` holds them together.
  */
 
+import * as APP from "../model/app";
+
 export type ConfigKeyType = "string" | "integer" | "boolean" | "array";
 
 export interface ConfigKeySpec {
@@ -21,7 +23,7 @@ export const CONFIG_KEYS = {
         type: "string",
         default: "",
         description:
-            "Git commit SHA of the release to deploy (7-40 lowercase hex); images are tagged <environmentName>-<imageSha>. Empty: bring up the infrastructure without a release (the first deployment).",
+            "Git commit SHA of the release to deploy (7-40 lowercase hex); images are tagged <appImageTagPrefix>-<imageSha>. Empty: bring up the infrastructure without a release (the first deployment).",
     },
     environmentName: {
         type: "string",
@@ -113,8 +115,8 @@ export const CONFIG_KEYS = {
     },
     dbVersion: {
         type: "string",
-        default: "15",
-        description: "PostgreSQL major version of the managed cluster.",
+        default: "17",
+        description: "PostgreSQL major version of the managed cluster (ProjectMeats' server runs 17).",
     },
     dbSize: {
         type: "string",
@@ -282,6 +284,130 @@ export const CONFIG_KEYS = {
         type: "string",
         default: "",
         description: "Microsoft Teams Workflows webhook URL for deploy notifications (Adaptive Cards; Office 365 connectors are retired); set with --secret; empty skips Teams.",
+    },
+    // The app's deploy contract (config/sections/app.ts); defaults are ProjectMeats' (model/app.ts).
+    appBackendRepository: {
+        type: "string",
+        default: APP.PROJECTMEATS_REPOSITORIES.backend,
+        description: "Image repository of the backend in the registry.",
+    },
+    appFrontendRepository: {
+        type: "string",
+        default: APP.PROJECTMEATS_REPOSITORIES.frontend,
+        description: "Image repository of the frontend in the registry.",
+    },
+    appImageTagPrefix: {
+        type: "string",
+        default: "",
+        description: "Prefix of the image tags the app's build pushes, <prefix>-<imageSha>, e.g. development, uat or production; empty means environmentName.",
+    },
+    appManageCommand: {
+        type: "array",
+        default: APP.PROJECTMEATS_MANAGE_COMMAND,
+        description: "How Django's manage.py is started in the backend image, as arguments; management commands are appended.",
+    },
+    appSettingsModule: {
+        type: "string",
+        default: APP.PROJECTMEATS_SETTINGS_MODULE,
+        description: "Django settings module of every release step and container ({settingsModule} in appEnv).",
+    },
+    appDjangoEnv: {
+        type: "string",
+        default: APP.PROJECTMEATS_DJANGO_ENV,
+        description: "The app's DJANGO_ENV ({djangoEnv} in appEnv), e.g. development, uat or production; anything but development needs appSuperuserPassword for a release.",
+    },
+    appCommand: {
+        type: "array",
+        default: APP.PROJECTMEATS_COMMAND,
+        description: "The backend container's command, as arguments, instead of the image's CMD (which seeds test data and creates a superuser); [] keeps the image's CMD.",
+    },
+    appContainerPort: {
+        type: "integer",
+        default: APP.PROJECTMEATS_CONTAINER_PORT,
+        description: "Port the backend listens on inside its container, 1-65535.",
+    },
+    appReadyPath: {
+        type: "string",
+        default: APP.PROJECTMEATS_READY_PATH,
+        description: "Readiness path of the backend; it must answer 2xx. Answered only to the droplet itself and the VPC.",
+    },
+    appHealthPath: {
+        type: "string",
+        default: APP.PROJECTMEATS_HEALTH_PATH,
+        description: "Health path of the backend; it must answer 2xx with JSON whose appHealthJsonField is appHealthJsonValue. Answered only to the droplet itself and the VPC.",
+    },
+    appHealthJsonField: {
+        type: "string",
+        default: APP.PROJECTMEATS_HEALTH_JSON.field,
+        description: "Field of the health answer's JSON that must equal appHealthJsonValue (a.b for nested objects).",
+    },
+    appHealthJsonValue: {
+        type: "string",
+        default: APP.PROJECTMEATS_HEALTH_JSON.value,
+        description: "Value appHealthJsonField must have for the backend to count as healthy.",
+    },
+    appEnv: {
+        type: "array",
+        default: APP.PROJECTMEATS_ENV,
+        description:
+            "The backend's environment under the names the app reads, as NAME=value lines; placeholders {secretKey}, {superuserPassword}, {databaseUrl} (secrets), {backendHostname}, {frontendHostname}, {settingsModule}, {djangoEnv}.",
+    },
+    appExtraEnv: {
+        type: "array",
+        default: [],
+        description: "More NAME=value lines for the backend's environment, after appEnv (a name given again replaces it); the same placeholders.",
+    },
+    appSecretEnv: {
+        type: "array",
+        default: [],
+        description: "Secret NAME=value lines for the backend's environment, e.g. [SENDGRID_API_KEY=...]; set with --secret; they reach only the 0600 env file.",
+    },
+    appSecretKey: {
+        type: "string",
+        default: "",
+        description: "Django's SECRET_KEY ({secretKey}); set with --secret; empty generates one, kept in the state as a secret.",
+    },
+    appSuperuserPassword: {
+        type: "string",
+        default: "",
+        description:
+            "Password of the superuser the post-migrate steps create ({superuserPassword}); set with --secret; empty generates one, which only appDjangoEnv development allows.",
+    },
+    appPreMigrate: {
+        type: "array",
+        default: APP.PROJECTMEATS_PRE_MIGRATE,
+        description:
+            "Migrations applied before the full migrate, as <app> <target> lines, each only while its target is not applied (never backwards); ProjectMeats' nine work around its migration order on an empty database.",
+    },
+    appPostMigrate: {
+        type: "array",
+        default: APP.PROJECTMEATS_POST_MIGRATE,
+        description: "Idempotent management commands run after migrate --fake-initial --noinput, in order, each a line of <command> [arguments].",
+    },
+    appBypassRowLevelSecurity: {
+        type: "boolean",
+        default: APP.PROJECTMEATS_BYPASS_ROW_LEVEL_SECURITY,
+        description: "Give the app's database user BYPASSRLS before the release (the release stops if the cluster's admin cannot).",
+    },
+    appPersistentDirectories: {
+        type: "array",
+        default: APP.PROJECTMEATS_PERSISTENT_DIRECTORIES,
+        description: "Backend folders that outlive releases and rollbacks, as <name>:<container path> lines; each is a host folder owned by appContainerUser.",
+    },
+    appContainerUser: {
+        type: "string",
+        default: APP.PROJECTMEATS_CONTAINER_USER,
+        description: "uid:gid the backend container runs as: the owner of its persistent folders.",
+    },
+    appFrontendConfigPath: {
+        type: "string",
+        default: APP.PROJECTMEATS_FRONTEND_CONFIG_PATH,
+        description: "Path in the frontend container of its runtime configuration file (window.ENV = {...}), mounted read-only.",
+    },
+    appFrontendConfig: {
+        type: "array",
+        default: APP.PROJECTMEATS_FRONTEND_CONFIG,
+        description: "The frontend's runtime configuration as KEY=value lines; placeholders {backendHostname}, {frontendHostname}, {djangoEnv}.",
     },
 } as const satisfies Record<string, ConfigKeySpec>;
 

@@ -73,7 +73,14 @@ describe("messages", () => {
 describe("suggestKey", () => {
     test.each<[string, string | undefined]>([
         ["dbNode", "dbNodeCount"],
+        ["dbNodes", "dbNodeCount"],
+        ["dbnodecnt", "dbNodeCount"],
+        ["githubReviewer", "githubReviewers"],
+        ["sshPorts", "sshPort"],
+        ["vpcRange", "vpcIpRange"],
+        ["frontendHost", "frontendHostname"],
         ["regoin", "region"],
+        ["dbNmae", "dbName"],
         ["imagesha", "imageSha"],
         ["completelyDifferent", undefined],
     ])("%s → %s", (typed, suggestion) => {

@@ -18,6 +18,8 @@ export interface ConfigProblem {
     /** The value as given, or undefined when the key is missing. */
     readonly value: string | undefined;
     readonly expected: string;
+    /** True when the stack file gives the key an empty value (`key:` with nothing after it). */
+    readonly empty?: boolean;
 }
 
 /** Collects problems in the order they are found; that order is the order of the error message. */
@@ -26,6 +28,10 @@ export class Problems {
     add(key: string, value: Typed | undefined, expected: string): void {
         const shown = value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
         this.list.push({ key: fullKey(key), value: shown, expected });
+    }
+    /** A key the stack file gives an empty value. */
+    addEmpty(key: string, expected: string): void {
+        this.list.push({ key: fullKey(key), value: "", expected, empty: true });
     }
 }
 
@@ -41,7 +47,7 @@ export class ConfigValidationError extends pulumi.RunError {
 }
 
 export function formatProblem(stack: string, problem: ConfigProblem): string {
-    const given = problem.value === undefined ? "missing" : `got ${JSON.stringify(problem.value)}`;
+    const given = problem.empty ? "got an empty value" : problem.value === undefined ? "missing" : `got ${JSON.stringify(problem.value)}`;
     return `stack "${stack}", key ${problem.key}: ${given}; expected ${problem.expected}`;
 }
 
@@ -76,13 +82,33 @@ export function editDistance(a: string, b: string): number {
     return row[b.length];
 }
 
-/** The declared key closest to a mistyped one, when one is close enough to be a likely typo. */
-export function suggestKey(unknown: string): ConfigKey | undefined {
+/**
+ * The name closest to a mistyped one, when one is close enough to be a likely typo (compared without
+ * case). A name that starts with what was typed comes first (`dbNode` → `dbNodeCount`), then the one
+ * sharing the longest start with it when that is most of it (`dbNodes` → `dbNodeCount`, not `dbName`),
+ * then the nearest by edit distance, up to 3.
+ */
+export function suggestName<T extends string>(unknown: string, names: readonly T[]): T | undefined {
     const typed = unknown.toLowerCase();
-    const prefixed = CONFIG_KEY_NAMES.filter((name) => name.toLowerCase().startsWith(typed) || typed.startsWith(name.toLowerCase()));
+    if (typed === "" || names.length === 0) return undefined;
+    const prefixed = names.filter((name) => name.toLowerCase().startsWith(typed) || typed.startsWith(name.toLowerCase()));
     if (prefixed.length === 1) return prefixed[0];
-    const ranked = CONFIG_KEY_NAMES.map((name) => ({ name, distance: editDistance(typed, name.toLowerCase()) })).sort((a, b) => a.distance - b.distance);
-    return ranked[0].distance <= 3 ? ranked[0].name : undefined;
+    const shared = (name: string) => {
+        let n = 0;
+        while (n < typed.length && n < name.length && typed[n] === name[n]) n++;
+        return n;
+    };
+    const ranked = names
+        .map((name) => ({ name, shared: shared(name.toLowerCase()), distance: editDistance(typed, name.toLowerCase()) }))
+        .sort((a, b) => b.shared - a.shared || a.distance - b.distance);
+    if (ranked[0].shared >= Math.max(3, Math.ceil(typed.length / 2))) return ranked[0].name;
+    const nearest = [...ranked].sort((a, b) => a.distance - b.distance)[0];
+    return nearest.distance <= 3 ? nearest.name : undefined;
+}
+
+/** The declared key closest to a mistyped one (`suggestName` over the declared keys). */
+export function suggestKey(unknown: string): ConfigKey | undefined {
+    return suggestName(unknown, CONFIG_KEY_NAMES);
 }
 
 /** Reports a whole number outside `min`..`max`; undefined (missing or not a number) is already reported. */

@@ -68,7 +68,7 @@ describe("parseStackConfig accepts", () => {
                 ],
             },
             hostnames: { backend: "api.dev.example.com", frontend: "dev.example.com" },
-            database: { version: "15", size: "db-s-1vcpu-1gb", nodeCount: 1, name: "projectmeats", user: "projectmeats" },
+            database: { version: "17", size: "db-s-1vcpu-1gb", nodeCount: 1, name: "projectmeats", user: "projectmeats" },
             github: {
                 owner: "Meats-Central",
                 repository: "ProjectMeats",
@@ -97,6 +97,8 @@ describe("parseStackConfig accepts", () => {
             },
             notifications: {},
             adoption: { registry: false, databaseClusterId: undefined, databaseClusterName: "projectmeats-dev", extraTrustedDropletIds: [], githubEnvironments: false },
+            // Every default of the app section: config/sections/app.test.ts.
+            app: expect.objectContaining({ imageTagPrefix: "dev", djangoEnv: "development", manageCommand: ["python", "/app/manage.py"] }),
         });
     });
 

@@ -10,6 +10,7 @@
 import type { ProjectEnvironment } from "./catalog";
 import { ConfigValidationError, Problems } from "./problems";
 import { validateAdoption } from "./sections/adoption";
+import { AppConfig, validateApp } from "./sections/app";
 import { validateDatabase } from "./sections/database";
 import { validateGeneral } from "./sections/general";
 import { validateGitHub } from "./sections/github";
@@ -81,6 +82,8 @@ export interface StackConfig {
     };
     /** Webhook URLs, present only when configured (always as secrets). */
     readonly notifications: { readonly slackWebhookUrl?: string; readonly teamsWebhookUrl?: string };
+    /** The app's deploy contract (config/sections/app.ts); its secrets are present only when configured. */
+    readonly app: AppConfig;
 }
 
 export interface GitHubConfig {
@@ -132,7 +135,7 @@ export interface InfraRepositoryConfig {
  */
 export function parseStackConfig(stack: string, raw: Readonly<Record<string, string>>, secretKeys: readonly string[] = []): StackConfig {
     const problems = new Problems();
-    const values = readValues(raw, problems);
+    const values = readValues(raw, problems, secretKeys);
     const release = validateRelease(values, problems);
     const general = validateGeneral(values, problems, stack);
     const registry = validateRegistry(values, problems, general.ownsAccountResources);
@@ -144,6 +147,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     const infra = validateInfraRepository(values, problems, { owner: values.githubOwner, repository: values.githubRepository });
     const notifications = validateNotifications(values, problems, secretKeys);
     const adoption = validateAdoption(values, problems, general.ownsAccountResources, general.environmentName);
+    const app = validateApp(values, problems, { environmentName: general.environmentName, secretKeys });
     if (problems.list.length > 0) throw new ConfigValidationError(stack, problems.list);
 
     return {
@@ -163,5 +167,6 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         infra,
         notifications,
         adoption,
+        app,
     };
 }

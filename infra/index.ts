@@ -17,7 +17,6 @@ import { ReleaseChain } from "../components/release/ReleaseChain";
 import { ReleaseImages } from "../components/release/ReleaseImages";
 import { AppServers } from "../components/server/AppServers";
 import { githubTokenFromConfig, loadStackConfig } from "../config/load";
-import { IMAGE_REPOSITORIES } from "../model/services";
 
 const config = loadStackConfig();
 const env = config.environmentName;
@@ -46,6 +45,8 @@ const servers = new AppServers(`servers-${env}`, {
     adminSshKeyFingerprints: config.servers.adminSshKeyFingerprints,
     hostnames: config.hostnames,
     registryCredentials: registry.readCredentials,
+    // The backend's health and readiness answers show the database's state: for the droplet and the VPC only.
+    internalPaths: { backend: [config.app.healthPath, config.app.readyPath] },
 });
 
 const database = new Database(`database-${env}`, {
@@ -72,12 +73,12 @@ const release = config.imageSha === undefined ? undefined : deployRelease(config
 
 function deployRelease(imageSha: string) {
     const images = new ReleaseImages(`images-${env}`, {
-        environmentName: env,
+        tagPrefix: config.app.imageTagPrefix,
         imageSha,
         registryEndpoint: registry.endpoint,
         registryServer: registry.serverUrl,
         registryCredentials: registry.readCredentials,
-        repositories: IMAGE_REPOSITORIES,
+        repositories: config.app.repositories,
     });
     new ReleaseChain(`release-${env}`, {
         environmentName: env,
@@ -87,7 +88,13 @@ function deployRelease(imageSha: string) {
         servers: servers.servers,
         hostnames: config.hostnames,
         databaseUrl: database.connectionUri,
+        databaseAdminUrl: database.adminUri,
+        databaseUser: config.database.user,
+        databaseCaCertificate: database.caCertificate,
         databaseReady: [database.firewall],
+        app: config.app,
+        secretKey: config.app.secretKey === undefined ? undefined : pulumi.secret(config.app.secretKey),
+        superuserPassword: config.app.superuserPassword === undefined ? undefined : pulumi.secret(config.app.superuserPassword),
         slackWebhookUrl,
         teamsWebhookUrl,
     });

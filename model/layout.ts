@@ -16,6 +16,22 @@ export const APP_ROOT = "/srv/projectmeats";
  */
 export const SCRIPT_DIR = `${APP_ROOT}/bin`;
 
+/**
+ * The database cluster's CA certificate on a backend droplet (not secret, mode 0644): the app's and the
+ * rights step's `sslrootcert`, mounted read-only at the same path into the containers.
+ */
+export const DB_CA_PATH = `${APP_ROOT}/db-ca.crt`;
+
+/** Host folders that outlive releases (uploads), one per persistent directory name: `<DATA_ROOT>/<name>`. */
+export const DATA_ROOT = `${APP_ROOT}/data`;
+
+export function persistentDirectoryPath(name: string): string {
+    return `${DATA_ROOT}/${name}`;
+}
+
+/** The frontend's runtime configuration (`env-config.js`) on a frontend droplet, mounted read-only into the container. */
+export const FRONTEND_CONFIG_FILE = `${APP_ROOT}/frontend-config.js`;
+
 /** nginx configuration the deploy user may rewrite; included from `/etc/nginx/conf.d/projectmeats.conf`. */
 export const NGINX_DIR = "/etc/projectmeats/nginx";
 
@@ -28,10 +44,13 @@ export const SERVICE_PORTS: Readonly<Record<Service, { readonly first: number; r
     frontend: { first: 8080, last: 8089 },
 };
 
-/** The port each service listens on inside its container. */
+/**
+ * The port each service listens on inside its container. The backend's is the app's contract
+ * (`projectmeats:appContainerPort`); this is its default, the frontend's is fixed.
+ */
 export const CONTAINER_PORTS: Readonly<Record<Service, number>> = { backend: 8000, frontend: 80 };
 
-/** The path each service answers health checks on. */
+/** The path each service answers health checks on; the backend's comes from the app's contract (`projectmeats:appHealthPath`). */
 export const HEALTH_PATHS: Readonly<Record<Service, string>> = { backend: "/api/v1/health/", frontend: "/" };
 
 /** Tag on every droplet of an environment; the cloud firewall applies to it. */

@@ -1,7 +1,10 @@
 /**
  * The services ProjectMeats runs: a Django + Gunicorn backend and a static React frontend behind
- * nginx. Shared by the configuration, the components and the host scripts' callers; imports nothing.
+ * nginx. Shared by the configuration, the components and the host scripts' callers; imports nothing
+ * outside model/.
  */
+import { PROJECTMEATS_REPOSITORIES } from "./app";
+
 export const SERVICES = ["backend", "frontend"] as const;
 export type Service = (typeof SERVICES)[number];
 
@@ -13,8 +16,8 @@ export const PROJECT_ENVIRONMENTS = ["Development", "Staging", "Production"] as 
 export type ProjectEnvironment = (typeof PROJECT_ENVIRONMENTS)[number];
 
 /**
- * The image repository of each service in the registry: what ProjectMeats' build pushes
- * (Meats-Central/ProjectMeats `.github/workflows/reusable-deploy.yml`: `BACKEND_IMAGE: projectmeats-backend`,
- * `FRONTEND_IMAGE: projectmeats-frontend`, under `registry.digitalocean.com/meatscentral`).
+ * The image repository of each service in the registry, by default: ProjectMeats' (model/app.ts). The
+ * program reads `projectmeats:appBackendRepository` and `projectmeats:appFrontendRepository`; this is
+ * for what runs outside a stack's configuration (the rehearsal's builds).
  */
-export const IMAGE_REPOSITORIES: Readonly<Record<Service, string>> = { backend: "projectmeats-backend", frontend: "projectmeats-frontend" };
+export const IMAGE_REPOSITORIES: Readonly<Record<Service, string>> = PROJECTMEATS_REPOSITORIES;

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { findImageReferences, formatImageReference, mutability, parseImageReference } from "./imageReferences";
+import { digestNote, findImageReferences, formatImageReference, isPinned, isScratch, mutability, parseImageReference } from "./imageReferences";
 import { TYPES, strings } from "./walk";
 
 /**
@@ -11,7 +11,8 @@ const DOCKER_TYPES = /^docker:/;
 
 export const noMutableImageTags: ResourceValidationPolicy = {
     name: "no-mutable-image-tags",
-    description: "Checks whether any image reference in any resource property uses a tag that can move: `latest`, a latest-style tag such as `dev-latest`, or no tag at all.",
+    description:
+        "Checks whether any image reference in any resource property uses a tag that can move: `latest`, a latest-style tag such as `dev-latest`, or no tag at all, unless a valid digest pins it.",
     validateResource: (args, reportViolation) => {
         for (const [path, text] of strings(args.props)) {
             const candidates = DOCKER_TYPES.test(args.type) && IMAGE_KEYS.test(path) && parseImageReference(text) ? [text] : findImageReferences(text);
@@ -20,7 +21,7 @@ export const noMutableImageTags: ResourceValidationPolicy = {
                 const why = ref && mutability(ref);
                 if (ref && why) {
                     reportViolation(
-                        `Image reference "${formatImageReference(ref)}" in ${args.type} (${args.name}) at ${path} must not use ${why}: ` +
+                        `Image reference "${formatImageReference(ref)}" in ${args.type} (${args.name}) at ${path} must not use ${why}${digestNote(ref)}: ` +
                             "deploy an immutable <env>-<sha> tag resolved to its digest (repository@sha256:…).",
                     );
                 }
@@ -37,9 +38,11 @@ export const releaseImagesPinnedByDigest: ResourceValidationPolicy = {
         for (const [path, text] of strings(args.props)) {
             for (const candidate of findImageReferences(text)) {
                 const ref = parseImageReference(candidate)!;
-                if (ref.digest === undefined) {
+                if (!isPinned(ref) && !isScratch(ref)) {
+                    const what =
+                        ref.digest === undefined ? "is a tag" : `has the digest "${ref.digest}", which pins nothing (sha256: and 64 lowercase hex characters, or sha512: and 128)`;
                     reportViolation(
-                        `Release command (${args.name}) must run images by digest: "${candidate}" at ${path} is a tag; ` +
+                        `Release command (${args.name}) must run images by digest: "${candidate}" at ${path} ${what}; ` +
                             "resolve the tag through the registry and deploy repository@sha256:….",
                     );
                 }

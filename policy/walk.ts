@@ -16,6 +16,7 @@ export const TYPES = {
     cluster: "digitalocean:index/databaseCluster:DatabaseCluster",
     dbFirewall: "digitalocean:index/databaseFirewall:DatabaseFirewall",
     firewall: "digitalocean:index/firewall:Firewall",
+    droplet: "digitalocean:index/droplet:Droplet",
     environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
     envSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
     repoSecret: "github:index/actionsSecret:ActionsSecret",

@@ -4,18 +4,16 @@
  * python3-django, gunicorn and psycopg2 as the base; the Django backend of ./app on top; a static
  * frontend served by Python's http.server.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 import { IMAGE_REPOSITORIES } from "../model/services";
-import type { LocalSite } from "./site-services";
+import { httpRequest } from "../tools/http";
+import { run } from "../tools/processes";
+import type { LocalSite } from "./localSite";
+import { BASE_COMMANDS, isBaseRootfs } from "./rootfs";
 
 const APP = path.join(__dirname, "app");
 export const BASE_IMAGE = "projectmeats-rehearsal-base:bookworm";
-const BASE_PACKAGES = ["python3-django", "gunicorn", "python3-psycopg2", "python-is-python3"];
-/** What the release scripts call in the image (`python backend/manage.py`) and what runs the app. */
-const BASE_COMMANDS = ["usr/bin/python", "usr/bin/gunicorn"];
 
 /** What one release's backend holds: the app, plus release overlays from ./app/releases, plus faults. */
 export interface ReleaseSpec {
@@ -26,50 +24,27 @@ export interface ReleaseSpec {
     readonly fault?: "health";
 }
 
-/** The Debian mirror apt uses here, for debootstrap. */
-export function debianMirror(): string {
-    const sources = "/etc/apt/sources.list.d/debian.sources";
-    const text = fs.existsSync(sources) ? fs.readFileSync(sources, "utf8") : "";
-    const uri = /^URIs:\s*(\S+\/debian)\s*$/m.exec(text)?.[1];
-    return uri ?? "http://deb.debian.org/debian";
-}
-
-/** Whether `dir` holds a root filesystem with what the images need. */
-export function isBaseRootfs(dir: string): boolean {
-    return dir !== "" && BASE_COMMANDS.every((c) => fs.existsSync(path.join(dir, c)));
-}
-
-/**
- * Builds the base root filesystem with debootstrap (about a minute). Runs before the rehearsal enters
- * its namespaces: it needs Debian's mirror, which the namespaces cannot reach.
- */
-export function debootstrapBase(rootfs: string, log: number): number {
-    const started = Date.now();
-    execFileSync("debootstrap", ["--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, "bookworm", rootfs, debianMirror()], { stdio: ["ignore", log, log] });
-    return (Date.now() - started) / 1000;
-}
-
 /** Imports the base root filesystem into the build machine's engine as the images' base. */
-export function importBaseImage(site: LocalSite, rootfs: string): number {
+export async function importBaseImage(site: LocalSite, rootfs: string, signal: AbortSignal): Promise<number> {
     const started = Date.now();
     if (!isBaseRootfs(rootfs)) throw new Error(`${rootfs} is not a root filesystem with ${BASE_COMMANDS.join(", ")}`);
     const tar = path.join(site.dir, "rootfs.tar");
-    execFileSync("tar", ["-C", rootfs, "--exclude=./proc/*", "--exclude=./sys/*", "--exclude=./dev/*", "-cf", tar, "."]);
-    execFileSync("docker", ["import", tar, BASE_IMAGE], { env: site.builderEnv, stdio: "ignore" });
+    await run("tar", ["-C", rootfs, "--exclude=./proc/*", "--exclude=./sys/*", "--exclude=./dev/*", "-cf", tar, "."], { deadlineMs: 300_000, signal });
+    await site.builder.docker(["import", tar, BASE_IMAGE], { deadlineMs: 300_000, signal });
     fs.rmSync(tar);
     return (Date.now() - started) / 1000;
 }
 
-function build(site: LocalSite, context: string, reference: string): void {
+async function build(site: LocalSite, context: string, reference: string, signal: AbortSignal): Promise<void> {
     // The classic builder: these Dockerfiles only copy files and set metadata, nothing runs.
-    execFileSync("docker", ["build", "--quiet", "--tag", reference, context], { env: { ...site.builderEnv, DOCKER_BUILDKIT: "0" }, stdio: "ignore" });
-    execFileSync("docker", ["push", "--quiet", reference], { env: site.builderEnv, stdio: "ignore" });
+    await site.builder.docker(["build", "--quiet", "--tag", reference, context], { env: { ...site.builder.env, DOCKER_BUILDKIT: "0" }, deadlineMs: 120_000, signal });
+    await site.builder.docker(["push", "--quiet", reference], { deadlineMs: 120_000, signal });
     // As a CI machine would be: nothing of the build stays where the droplet could find it.
-    execFileSync("docker", ["rmi", reference], { env: site.builderEnv, stdio: "ignore" });
+    await site.builder.docker(["rmi", reference], { deadlineMs: 60_000, signal });
 }
 
 /** Builds and pushes one release's backend and frontend; returns their references by service. */
-export function buildRelease(site: LocalSite, endpoint: string, tag: string, spec: ReleaseSpec): { backend: string; frontend: string } {
+export async function buildRelease(site: LocalSite, endpoint: string, tag: string, spec: ReleaseSpec, signal: AbortSignal): Promise<{ backend: string; frontend: string }> {
     const context = fs.mkdtempSync(path.join(site.dir, `build-${spec.sha}-`));
     try {
         fs.cpSync(path.join(APP, "backend"), path.join(context, "backend/backend"), { recursive: true });
@@ -93,8 +68,8 @@ export function buildRelease(site: LocalSite, endpoint: string, tag: string, spe
             [`FROM ${BASE_IMAGE}`, "COPY www /srv/www", "EXPOSE 80", 'CMD ["python3", "-m", "http.server", "80", "--directory", "/srv/www"]', ""].join("\n"),
         );
         const references = { backend: `${endpoint}/${IMAGE_REPOSITORIES.backend}:${tag}`, frontend: `${endpoint}/${IMAGE_REPOSITORIES.frontend}:${tag}` };
-        build(site, path.join(context, "backend"), references.backend);
-        build(site, path.join(context, "frontend"), references.frontend);
+        await build(site, path.join(context, "backend"), references.backend, signal);
+        await build(site, path.join(context, "frontend"), references.frontend, signal);
         return references;
     } finally {
         fs.rmSync(context, { recursive: true, force: true });
@@ -102,29 +77,22 @@ export function buildRelease(site: LocalSite, endpoint: string, tag: string, spe
 }
 
 /** The digest the registry serves for `host:port/repository:tag`, from its API (as the Docker provider reads it). */
-export function registryDigest(site: LocalSite, reference: string): Promise<string> {
+export async function registryDigest(site: LocalSite, reference: string, signal: AbortSignal): Promise<string> {
     const match = /^([^/]+)\/(.+):([^:/]+)$/.exec(reference);
     if (!match) throw new Error(`not a tagged reference: ${reference}`);
     const [, server, repository, tag] = match;
     const [host, port] = server.split(":");
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            {
-                host,
-                port: Number(port),
-                method: "HEAD",
-                path: `/v2/${repository}/manifests/${tag}`,
-                auth: `${site.registry.user}:${site.registry.password}`,
-                headers: { accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
-            },
-            (res) => {
-                res.resume();
-                const digest = res.headers["docker-content-digest"];
-                if (res.statusCode === 200 && typeof digest === "string") resolve(digest);
-                else reject(new Error(`registry answered ${res.statusCode} for ${reference}`));
-            },
-        );
-        req.on("error", reject);
-        req.end();
+    const res = await httpRequest({
+        host,
+        port: Number(port),
+        method: "HEAD",
+        path: `/v2/${repository}/manifests/${tag}`,
+        auth: `${site.registry.user}:${site.registry.password}`,
+        headers: { accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
+        deadlineMs: 10_000,
+        signal,
     });
+    const digest = res.headers["docker-content-digest"];
+    if (res.status === 200 && typeof digest === "string") return digest;
+    throw new Error(`registry answered ${res.status} for ${reference}`);
 }

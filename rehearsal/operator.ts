@@ -1,14 +1,17 @@
 /**
  * Runs command resources the way the command provider does: remote commands over SSH (one session
  * per run, `environment` as setenv requests, `stdin` as the session's input), copies over SFTP, local
- * commands with `/bin/sh -c` in the project directory. Output lines are time-stamped as they arrive,
- * shown per the resource's `logging`, and kept for the figures.
+ * commands with `/bin/sh -c` where the engine runs them (the program's folder). Output lines are
+ * time-stamped as they arrive, shown per the resource's `logging`, and kept for the figures.
+ *
+ * Every command and copy has a deadline, and the rehearsal's AbortSignal ends it early: a session
+ * that never closes, or a command that never exits, fails its step instead of holding the run.
  */
-import { spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Client, ConnectConfig, SFTPWrapper } from "ssh2";
+import { DeadlineError, run, StoppedError } from "../tools/processes";
 import type { ExecutedType, Operator, RunResult, Step } from "./engine";
 
 export interface OutputLine {
@@ -33,10 +36,16 @@ export interface OperatorHooks {
     createDroplet(name: string, inputs: Record<string, unknown>): Promise<void>;
     /** Every output line of every command. */
     onLine(line: OutputLine): void;
-    /** Where `pulumi up` runs (the project directory). */
+    /** Where the engine runs the program and the command provider: the folder of Pulumi.yaml's `main`. */
     readonly cwd: string;
     /** Environment of `pulumi up`, inherited by local commands. */
     readonly env: NodeJS.ProcessEnv;
+    /** Called as each resource operation starts, e.g. `replace release-rehearsal-migrate`. */
+    onStep?(description: string): void;
+    /** Ends every command and copy in flight, and refuses new ones. */
+    readonly signal: AbortSignal;
+    /** Milliseconds one command or copy may take. */
+    readonly deadlineMs: number;
 }
 
 /** Which streams a resource's `logging` shows (the provider's default shows both). */
@@ -70,10 +79,12 @@ export class HostOperator implements Operator {
     constructor(private readonly hooks: OperatorHooks) {}
 
     async create(step: Step): Promise<RunResult> {
+        this.hooks.onStep?.(`${step.action} ${step.name}`);
         return this.run(step.type, step.name, step.inputs, "create", undefined);
     }
 
     async update(step: Step): Promise<RunResult> {
+        this.hooks.onStep?.(`${step.action} ${step.name}`);
         if (step.type === "command:remote:CopyToRemote") {
             // The provider copies again only when the content or the destination changed.
             const old = step.old?.inputs ?? {};
@@ -85,6 +96,7 @@ export class HostOperator implements Operator {
 
     async delete(type: ExecutedType, name: string, inputs: Record<string, unknown>): Promise<void> {
         if (type === "digitalocean:index/droplet:Droplet") throw new Error(`the rehearsal never deletes its droplet (${name})`);
+        this.hooks.onStep?.(`delete ${name}`);
         if (typeof inputs.delete === "string") await this.run(type, name, inputs, "delete", undefined);
     }
 
@@ -151,10 +163,10 @@ export class HostOperator implements Operator {
     }
 
     private async runRemote(name: string, connection: Connection, command: string, environment: Record<string, string>, stdin: string, shown: string[]): Promise<RunResult> {
-        const client = await dial(connection);
+        const client = await dial(connection, this.hooks.signal);
         this.counters.sshSessions++;
         try {
-            return await new Promise<RunResult>((resolve, reject) => {
+            return await bounded(client, `${name}: ${JSON.stringify(command)}`, this.hooks.deadlineMs, this.hooks.signal, (resolve, reject) => {
                 client.exec(command, { env: environment }, (err, channel) => {
                     if (err) return reject(err);
                     const output = this.collector(name, shown);
@@ -178,34 +190,39 @@ export class HostOperator implements Operator {
 
     private async runLocal(name: string, command: string, environment: Record<string, string>, stdin: string, shown: string[], dir: string | undefined): Promise<RunResult> {
         this.counters.localProcesses++;
-        return new Promise((resolve, reject) => {
-            const child = spawn("/bin/sh", ["-c", command], { cwd: dir ?? this.hooks.cwd, env: { ...this.hooks.env, ...environment } });
-            const output = this.collector(name, shown);
-            child.stdout.on("data", (d: Buffer) => output.write("stdout", d));
-            child.stderr.on("data", (d: Buffer) => output.write("stderr", d));
-            child.on("error", reject);
-            child.on("close", (code) => {
-                const { stdout, stderr, both } = output.finish();
-                if (code === 0) resolve({ stdout, stderr });
-                else reject(commandError(`exit status ${code}`, command, both));
-            });
-            child.stdin.end(stdin);
+        const output = this.collector(name, shown);
+        const result = await run("/bin/sh", ["-c", command], {
+            cwd: dir ?? this.hooks.cwd,
+            env: { ...this.hooks.env, ...environment },
+            input: stdin,
+            deadlineMs: this.hooks.deadlineMs,
+            signal: this.hooks.signal,
+            allowFailure: true,
+            onOutput: (stream, chunk) => output.write(stream, chunk),
         });
+        const { stdout, stderr, both } = output.finish();
+        if (result.status === 0) return { stdout, stderr };
+        throw commandError(result.status === null ? `signal ${result.signal}` : `exit status ${result.status}`, command, both);
     }
 
     private async copy(name: string, inputs: Record<string, unknown>): Promise<void> {
         const source = assetPath(inputs.source, this.hooks.cwd);
         const remotePath = String(inputs.remotePath);
-        const client = await dial(inputs.connection as Connection);
+        const client = await dial(inputs.connection as Connection, this.hooks.signal);
         this.counters.sshSessions++;
         try {
-            const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
-            // As the provider: a file copied onto an existing directory lands inside it; only the last
-            // element of the destination is created.
-            const isDir = await new Promise<boolean>((resolve) => sftp.stat(remotePath, (err, stats) => resolve(!err && stats.isDirectory())));
-            const destination = isDir ? path.posix.join(remotePath, path.basename(source)) : remotePath;
-            await new Promise<void>((resolve, reject) =>
-                sftp.fastPut(source, destination, (err) => (err ? reject(new Error(`failed to create remote file ${destination}: ${err.message}`)) : resolve())),
+            const destination = await bounded<string>(client, `${name}: copying ${source}`, this.hooks.deadlineMs, this.hooks.signal, (resolve, reject) =>
+                client.sftp((err, sftp: SFTPWrapper) => {
+                    if (err) return reject(err);
+                    // As the provider: a file copied onto an existing directory lands inside it; only the last
+                    // element of the destination is created.
+                    sftp.stat(remotePath, (statError, stats) => {
+                        const destination = !statError && stats.isDirectory() ? path.posix.join(remotePath, path.basename(source)) : remotePath;
+                        sftp.fastPut(source, destination, (putError) =>
+                            putError ? reject(new Error(`failed to create remote file ${destination}: ${putError.message}`)) : resolve(destination),
+                        );
+                    });
+                }),
             );
             this.hooks.onLine({ resource: name, stream: "stdout", line: `copied ${source} to ${destination}`, at: Date.now() });
         } finally {
@@ -227,11 +244,48 @@ function assetHash(asset: unknown, cwd: string): string {
     return file && fs.existsSync(file) ? crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex") : JSON.stringify(asset);
 }
 
+/**
+ * Runs `body` on an SSH connection until it settles, `deadlineMs` passes or `signal` aborts; in the
+ * last two cases the connection is closed, which ends whatever the session was doing.
+ */
+function bounded<T>(
+    client: Client,
+    what: string,
+    deadlineMs: number,
+    signal: AbortSignal,
+    body: (resolve: (value: T) => void, reject: (error: Error) => void) => void,
+): Promise<T> {
+    if (signal.aborted) return Promise.reject(new StoppedError(`${what}: stopped`));
+    return new Promise<T>((resolve, reject) => {
+        let settled = false;
+        const settle = (error: Error | undefined, value?: T) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            signal.removeEventListener("abort", onAbort);
+            if (error) {
+                client.destroy();
+                reject(error);
+            } else resolve(value as T);
+        };
+        const timer = setTimeout(() => settle(new DeadlineError(`${what}: no result within ${deadlineMs / 1000}s (connection closed)`)), deadlineMs);
+        const onAbort = () => settle(new StoppedError(`${what}: stopped`));
+        signal.addEventListener("abort", onAbort, { once: true });
+        client.once("close", () => settle(new Error(`${what}: the SSH connection closed`)));
+        client.on("error", (error) => settle(new Error(`${what}: ${error.message}`)));
+        body(
+            (value) => settle(undefined, value),
+            (error) => settle(error),
+        );
+    });
+}
+
 /** Dials with the provider's retry bounds: `dialErrorLimit` attempts of `perDialTimeout` seconds. */
-export async function dial(connection: Connection): Promise<Client> {
+export async function dial(connection: Connection, signal?: AbortSignal): Promise<Client> {
     const limit = connection.dialErrorLimit ?? 10;
     let lastError: Error | undefined;
     for (let attempt = 1; attempt <= limit; attempt++) {
+        if (signal?.aborted) throw new StoppedError(`ssh: dialing ${connection.host}: stopped`);
         try {
             return await new Promise<Client>((resolve, reject) => {
                 const client = new Client();
@@ -243,7 +297,7 @@ export async function dial(connection: Connection): Promise<Client> {
                     readyTimeout: (connection.perDialTimeout ?? 15) * 1000,
                 };
                 client.once("ready", () => resolve(client));
-                client.once("error", reject);
+                client.once("error", (error) => (client.destroy(), reject(error)));
                 client.connect(config);
             });
         } catch (e) {

@@ -9,8 +9,11 @@ import { PROGRAM_DIR } from "../model/paths";
 import { ProgramRun, RecordedResource, UNKNOWN, ofType, reveal, runProgram } from "../tools/programRunner";
 import { COMMAND_TYPES, CommandType, plannedChange } from "../tools/commandProvider";
 import { STACK_NAMES } from "../tools/stackFiles";
+import { HOST_SCRIPTS } from "../components/release/hostFiles";
 
 const SHA = { "projectmeats:imageSha": "3f9c2ab" };
+/** A release of uat or prod needs the superuser's password from the stack's secrets (config/sections/app.ts). */
+const SUPERUSER = { "projectmeats:appSuperuserPassword": "operators-chosen-password" };
 const ASSET_PATH_KEY = "path";
 
 /** Every file asset among a resource's inputs (`{4dabf…: "c44067f5…", path}` on the wire). */
@@ -33,9 +36,9 @@ function localScript(resource: RecordedResource): string {
 describe.each(STACK_NAMES)("stack %s", (stack) => {
     const runs: Record<string, ProgramRun> = {};
     beforeAll(async () => {
-        runs.firstPreview = await runProgram(stack, { mode: "firstPreview", config: SHA });
+        runs.firstPreview = await runProgram(stack, { mode: "firstPreview", config: SHA, secretConfig: SUPERUSER });
         runs.firstPreviewWithoutRelease = await runProgram(stack, { mode: "firstPreview" });
-        runs.firstUp = await runProgram(stack, { config: SHA });
+        runs.firstUp = await runProgram(stack, { config: SHA, secretConfig: SUPERUSER });
     });
 
     test.each(["firstPreview", "firstPreviewWithoutRelease", "firstUp"])("%s: the program runs with no error", (mode) => {
@@ -52,6 +55,16 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         expect(runs.firstPreview.calls.filter((call) => call.unconfigured).map((call) => call.token)).toEqual([]);
         const pinned = ofType(runs.firstPreview, "command:remote:Command").filter((c) => c.name.endsWith("-migrate"));
         expect(pinned.map((c) => reveal(c.inputs.create))).toEqual([UNKNOWN]);
+    });
+
+    test("first preview: the cluster's CA certificate is unknown (its id is), so it is not asked for, and its file's content is unknown, not empty", () => {
+        const CA = "digitalocean:index/getDatabaseCa:getDatabaseCa";
+        expect(runs.firstPreview.calls.map((call) => call.token)).not.toContain(CA);
+        const caFiles = ofType(runs.firstPreview, "command:remote:Command").filter((c) => c.name.endsWith("-db-ca"));
+        expect(caFiles.length).toBeGreaterThan(0);
+        for (const file of caFiles) expect(reveal(file.inputs.stdin)).toBe(UNKNOWN);
+        // At the first up it is known, and asked of DigitalOcean through the default provider.
+        expect(runs.firstUp.calls.filter((call) => call.token === CA).map((call) => call.provider)).toEqual([""]);
     });
 
     test.each(["firstPreview", "firstUp"])("%s: every file asset resolves from the engine's working directory (infra/)", (mode) => {
@@ -80,10 +93,11 @@ describe.each(STACK_NAMES)("stack %s, droplet replaced", (stack) => {
     let after: ProgramRun;
     let replaced: RecordedResource;
     beforeAll(async () => {
-        before = await runProgram(stack, { config: SHA });
+        before = await runProgram(stack, { config: SHA, secretConfig: SUPERUSER });
         replaced = ofType(before, "digitalocean:index/droplet:Droplet")[0];
         after = await runProgram(stack, {
             config: SHA,
+            secretConfig: SUPERUSER,
             id: (_type, name) => (name === replaced.name ? "7777" : undefined),
             state: (_type, name) => (name === replaced.name ? { ipv4Address: "198.51.100.77", ipv4AddressPrivate: "10.99.0.77" } : undefined),
         });
@@ -105,7 +119,7 @@ describe.each(STACK_NAMES)("stack %s, droplet replaced", (stack) => {
 
     test("every script is copied to the new droplet", () => {
         const copies = changesOn("198.51.100.77").filter((c) => c.type === "command:remote:CopyToRemote");
-        expect(copies.length).toBe(4);
+        expect(copies.length).toBe(HOST_SCRIPTS.length);
         for (const copy of copies)
             expect({ copy: copy.name, copies: copy.change.action === "replace" || (copy.change.action === "update" && copy.change.copies) }).toEqual({
                 copy: copy.name,

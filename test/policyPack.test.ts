@@ -2,7 +2,7 @@
  * The real policy pack, served over gRPC as the Pulumi CLI serves it, fed with the program's own
  * resources: each stack is the passing baseline, and each test changes one thing that breaks one rule.
  */
-import { plantViolations } from "../tools/gate/cli";
+import { plantViolations } from "../tools/gate/plant";
 import { PolicyPackServer, startPolicyPack } from "../tools/gate/policyPack";
 import { STACK_NAMES } from "../tools/stackFiles";
 import { ProgramRun, RecordedResource, named, runProgram } from "../tools/programRunner";
@@ -81,6 +81,41 @@ describe("no-mutable-image-tags and release-images-pinned-by-digest", () => {
     test("an image deployed by digest passes both", async () => {
         expect(await violations("prod", { add: command("planted-ok", `docker run -d registry.digitalocean.com/projectmeats/backend@${D}`) })).toEqual([]);
     });
+
+    test("an invalid digest pins nothing: no tag then means latest", async () => {
+        expect(await violations("prod", { add: command("planted-bad-digest", "docker pull registry.digitalocean.com/projectmeats/backend@sha256:3f9c2ab") })).toEqual([
+            [
+                "no-mutable-image-tags",
+                'Image reference "registry.digitalocean.com/projectmeats/backend@sha256:3f9c2ab" in command:remote:Command (planted-bad-digest) at create must not use no tag (means latest) (its digest "sha256:3f9c2ab" pins nothing: a digest is sha256: and 64 lowercase hex characters, or sha512: and 128): deploy an immutable <env>-<sha> tag resolved to its digest (repository@sha256:…).',
+            ],
+            [
+                "release-images-pinned-by-digest",
+                'Release command (planted-bad-digest) must run images by digest: "registry.digitalocean.com/projectmeats/backend@sha256:3f9c2ab" at create has the digest "sha256:3f9c2ab", which pins nothing (sha256: and 64 lowercase hex characters, or sha512: and 128); resolve the tag through the registry and deploy repository@sha256:….',
+            ],
+        ]);
+    });
+
+    test("a tag with a part `latest` (latest-3f9c2ab) is latest-style; a port map and an environment value are not images", async () => {
+        const create = `docker run -d -p 127.0.0.1:8000:8000 -e FALLBACK=nginx:latest --name web registry.digitalocean.com/projectmeats/backend:latest-3f9c2ab@${D}`;
+        expect(await violations("dev", { add: command("planted-options", create) })).toEqual([]);
+        expect(await violations("dev", { add: command("planted-latest-part", "docker pull registry.digitalocean.com/projectmeats/backend:latest-3f9c2ab") })).toEqual([
+            [
+                "no-mutable-image-tags",
+                'Image reference "registry.digitalocean.com/projectmeats/backend:latest-3f9c2ab" in command:remote:Command (planted-latest-part) at create must not use a latest-style tag: deploy an immutable <env>-<sha> tag resolved to its digest (repository@sha256:…).',
+            ],
+            [
+                "release-images-pinned-by-digest",
+                'Release command (planted-latest-part) must run images by digest: "registry.digitalocean.com/projectmeats/backend:latest-3f9c2ab" at create is a tag; resolve the tag through the registry and deploy repository@sha256:….',
+            ],
+        ]);
+    });
+
+    test("FROM scratch is exempt; prose naming an image is not an image", async () => {
+        const content = "# Built from registry.digitalocean.com/projectmeats/backend:latest\nFROM scratch\nCOPY app /app\n";
+        expect(
+            await violations("dev", { add: [{ type: "github:index/repositoryFile:RepositoryFile", name: "planted-dockerfile", inputs: { file: "Dockerfile", content } }] }),
+        ).toEqual([]);
+    });
 });
 
 describe("no-unpinned-actions", () => {
@@ -97,6 +132,39 @@ describe("no-unpinned-actions", () => {
             [
                 "no-unpinned-actions",
                 'Actions permissions (infra-repository-prod-governance-actions) must not allow "pulumi/actions@v6", which names a tag or branch: allow "pulumi/actions@*" and pin the SHA in the workflow.',
+            ],
+        ]);
+    });
+
+    test("uses: values: an expression is unpinned, a SHA in capitals pins, a local path is exempt, docker:// needs a valid digest", async () => {
+        const sha = "11BD71901BBE5B1630CEEA73D27597364C9AF683";
+        const content = [
+            "jobs:",
+            "  t:",
+            "    runs-on: ubuntu-24.04",
+            "    steps:",
+            `      - uses: " actions/checkout@${sha} "`,
+            "      - uses: ./.github/actions/setup",
+            "      - uses: $/.github/actions/setup",
+            "      - uses: actions/setup-node@${{ env.NODE_ACTION_SHA }}",
+            "      - uses: docker://alpine@sha256:abc",
+        ].join("\n");
+        expect(
+            await violations("dev", {
+                add: [{ type: "github:index/repositoryFile:RepositoryFile", name: "planted-workflow", inputs: { file: ".github/workflows/ci.yml", content } }],
+            }),
+        ).toEqual([
+            [
+                "no-mutable-image-tags",
+                'Image reference "alpine@sha256:abc" in github:index/repositoryFile:RepositoryFile (planted-workflow) at content must not use no tag (means latest) (its digest "sha256:abc" pins nothing: a digest is sha256: and 64 lowercase hex characters, or sha512: and 128): deploy an immutable <env>-<sha> tag resolved to its digest (repository@sha256:…).',
+            ],
+            [
+                "no-unpinned-actions",
+                'Workflow file .github/workflows/ci.yml (planted-workflow) must pin every action to a full commit SHA: "actions/setup-node@${{ env.NODE_ACTION_SHA }}" is built with a ${{ }} expression, which can name any ref.',
+            ],
+            [
+                "no-unpinned-actions",
+                'Workflow file .github/workflows/ci.yml (planted-workflow) must pin every action to a full commit SHA: "docker://alpine@sha256:abc" has the digest "sha256:abc", which pins nothing (sha256: and 64 lowercase hex characters, or sha512: and 128).',
             ],
         ]);
     });
@@ -155,9 +223,54 @@ describe("production-only rules", () => {
             rule.portRange === "22" ? { ...rule, sourceAddresses: ["0.0.0.0/0", "::/0"] } : rule,
         );
         expect(await violations("prod", { patch: [{ name: firewall.name, inputs: { inboundRules: rules } }] })).toEqual([
-            ["prod-ssh-not-open", "Production firewall (servers-prod-firewall) must not open SSH to 0.0.0.0/0: list the deploy runner's address in projectmeats:sshAllowedCidrs."],
-            ["prod-ssh-not-open", "Production firewall (servers-prod-firewall) must not open SSH to ::/0: list the deploy runner's address in projectmeats:sshAllowedCidrs."],
+            [
+                "prod-ssh-not-open",
+                "Production firewall (servers-prod-firewall) must not open SSH (port 22) to 0.0.0.0/0: list the deploy runner's address in projectmeats:sshAllowedCidrs.",
+            ],
+            [
+                "prod-ssh-not-open",
+                "Production firewall (servers-prod-firewall) must not open SSH (port 22) to ::/0: list the deploy runner's address in projectmeats:sshAllowedCidrs.",
+            ],
         ]);
+    });
+
+    test("SSH on the port the droplets' sshd listens on (Port 2222 in user data), open in prod", async () => {
+        const prod = runs.get("prod")!;
+        const firewall = named(prod, "servers-prod-firewall");
+        const rules = (firewall.inputs.inboundRules as Array<Record<string, unknown>>).map((rule) =>
+            rule.portRange === "22" ? { ...rule, portRange: "2222", sourceAddresses: ["0.0.0.0/0"] } : rule,
+        );
+        const droplet = named(prod, "servers-prod-backend-1");
+        const userData = String(droplet.inputs.userData).replace("PasswordAuthentication no", "Port 2222\n      PasswordAuthentication no");
+        expect(userData).toMatch(/^\s*Port 2222$/m);
+        const plant = { patch: [{ name: firewall.name, inputs: { inboundRules: rules } }] };
+        // Without the Port line, 2222 is not SSH's port: nothing to report.
+        expect(await violations("prod", plant)).toEqual([]);
+        expect(await violations("prod", { patch: [...plant.patch, { name: droplet.name, inputs: { userData } }] })).toEqual([
+            [
+                "prod-ssh-not-open",
+                "Production firewall (servers-prod-firewall) must not open SSH (port 2222) to 0.0.0.0/0: list the deploy runner's address in projectmeats:sshAllowedCidrs.",
+            ],
+        ]);
+    });
+
+    test("SSH on a port the pack's configuration names (sshPorts), open in prod", async () => {
+        const configured = await startPolicyPack({ config: { "prod-ssh-not-open": { sshPorts: [22, 8022] } } });
+        try {
+            const firewall = named(runs.get("prod")!, "servers-prod-firewall");
+            const rules = [...(firewall.inputs.inboundRules as Array<Record<string, unknown>>), { protocol: "tcp", portRange: "8000-8100", sourceAddresses: ["::/0"] }];
+            const resources = plantViolations(runs.get("prod")!.resources, { patch: [{ name: firewall.name, inputs: { inboundRules: rules } }] }, "prod");
+            expect((await configured.analyzeStack(resources)).map((v) => [v.policy, v.message])).toEqual([
+                [
+                    "prod-ssh-not-open",
+                    "Production firewall (servers-prod-firewall) must not open SSH (port 8022) to ::/0: list the deploy runner's address in projectmeats:sshAllowedCidrs.",
+                ],
+            ]);
+            // The default pack does not count 8022 as SSH.
+            expect(await pack.analyzeStack(resources)).toEqual([]);
+        } finally {
+            await configured.stop();
+        }
     });
 
     test("prod environments without reviewers, self-review allowed, admins bypassing", async () => {

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -78,4 +79,209 @@ test("deploy.sh refuses an image that is not pinned by digest, before touching a
     );
     expect(result.status).toBe(64);
     expect(result.stderr).toBe("deploy[backend]: --image must be pinned by digest (repository@sha256:...), got 'registry.digitalocean.com/projectmeats/backend:dev-latest'\n");
+});
+
+// --- The release scripts' own logic, with a stand-in `docker` that records what it is asked (the real
+// --- Docker Engine, registry, nginx and PostgreSQL: test/system/appContract.test.ts).
+
+const IMAGE = `registry.example/backend@sha256:${"ab".repeat(32)}`;
+
+interface Stub {
+    readonly dir: string;
+    /** Runs a script with the stand-in first on PATH; resolves its status, stderr and the docker calls. */
+    run(script: string, args: readonly string[], input?: string): Promise<{ status: number | null; stderr: string; calls: string[]; argv: string[][]; stdin: string }>;
+}
+
+/**
+ * A `docker` that records each call's arguments and answers `showmigrations` with
+ * a listing; `run ... migrate <app> ...` fails for the app named in STUB_FAIL. Stdin of `run -i` is kept.
+ */
+function stubDocker(listing: string, fail = ""): Stub {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pm-stub-"));
+    fs.writeFileSync(path.join(dir, "listing"), listing);
+    fs.writeFileSync(
+        path.join(dir, "docker"),
+        [
+            "#!/usr/bin/env bash",
+            // Each argument ends with a unit separator, each call with a record separator: arguments may hold newlines.
+            "{ printf '%s\\037' \"$@\"; printf '\\036'; } >>\"$STUB_DIR/calls\"",
+            'if [[ " $* " == *" -i "* ]]; then cat >>"$STUB_DIR/stdin"; fi',
+            'if [[ " $* " == *" showmigrations"* ]]; then cat "$STUB_DIR/listing"; fi',
+            'if [[ -n "$STUB_FAIL" && " $* " == *" migrate $STUB_FAIL "* ]]; then echo "migration of $STUB_FAIL failed" >&2; exit 1; fi',
+            "exit 0",
+            "",
+        ].join("\n"),
+        { mode: 0o755 },
+    );
+    return {
+        dir,
+        run: (script, args, input) =>
+            new Promise((resolve) => {
+                const child = spawn("bash", [script, ...args], {
+                    cwd: ROOT,
+                    env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, STUB_DIR: dir, STUB_FAIL: fail },
+                });
+                let stderr = "";
+                child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+                child.stdin.end(input ?? "");
+                const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8") : "");
+                const calls = () =>
+                    read("calls")
+                        .split("\x1e")
+                        .filter(Boolean)
+                        .map((call) => call.split("\x1f").slice(0, -1));
+                child.on("close", (status) => {
+                    const recorded = calls();
+                    resolve({ status, stderr, calls: recorded.map((args) => args.join(" ")), argv: recorded, stdin: read("stdin") });
+                });
+            }),
+    };
+}
+
+describe("migrate.sh", () => {
+    const ENV_FILE = path.join(ROOT, "package.json"); // any readable file
+    const CA = path.join(ROOT, "README.md");
+    const RUN = `run --rm --network host --env-file ${ENV_FILE} --volume ${CA}:/srv/ca.crt:ro ${IMAGE} python /app/manage.py`;
+    const ARGS = ["host/droplet/migrate.sh", "--image", IMAGE, "--env-file", ENV_FILE, "--manage", "python /app/manage.py", "--mount-file", `${CA}:/srv/ca.crt`];
+    const PRE = ["--pre-migrate", "suppliers 0002", "--pre-migrate", "customers 0002", "--post-migrate", "setup_superuser", "--post-migrate", "loaddata initial.json"];
+    /** `showmigrations` as Django prints it: an app label, then ` [X] name` or ` [ ] name`. */
+    const EMPTY =
+        "customers\n [ ] 0001_initial\n [ ] 0002_add_tenant\nsuppliers\n [ ] 0001_initial\n [ ] 0002_supplier_tenant\ntenants\n [ ] 0001_initial\n [ ] 0002_enable_rls_policies\n";
+    const MIGRATED = EMPTY.replace(/\[ \]/g, "[X]");
+    const HALF = "customers\n [X] 0001_initial\n [ ] 0002_add_tenant\nsuppliers\n [X] 0001_initial\n [X] 0002_supplier_tenant\n [ ] 0003_later\n";
+
+    test("on an empty database: pre-migrate steps, then migrate --fake-initial --noinput, then the post-migrate commands, in order", async () => {
+        const result = await stubDocker(EMPTY).run(ARGS[0], [...ARGS.slice(1), ...PRE]);
+        expect(result.status).toBe(0);
+        expect(result.calls).toEqual([
+            `pull --quiet ${IMAGE}`,
+            `${RUN} showmigrations`,
+            `${RUN} migrate suppliers 0002 --fake-initial --noinput`,
+            `${RUN} migrate customers 0002 --fake-initial --noinput`,
+            `${RUN} migrate --fake-initial --noinput`,
+            `${RUN} setup_superuser`,
+            `${RUN} loaddata initial.json`,
+        ]);
+    });
+
+    test("a migration already applied is skipped, so a step never migrates backwards; a prefix matches as migrate takes it", async () => {
+        const result = await stubDocker(HALF).run(ARGS[0], [...ARGS.slice(1), ...PRE]);
+        expect(result.status).toBe(0);
+        expect(result.calls.filter((call) => call.includes(" migrate "))).toEqual([
+            `${RUN} migrate customers 0002 --fake-initial --noinput`,
+            `${RUN} migrate --fake-initial --noinput`,
+        ]);
+        expect(result.stderr).toContain("migrate: suppliers 0002 is applied\n");
+    });
+
+    test("a second release: every step applied, only the full migrate and the post-migrate commands run", async () => {
+        const result = await stubDocker(MIGRATED).run(ARGS[0], [...ARGS.slice(1), ...PRE]);
+        expect(result.calls.filter((call) => call.includes(" migrate "))).toEqual([`${RUN} migrate --fake-initial --noinput`]);
+    });
+
+    test("without pre-migrate steps, no showmigrations", async () => {
+        const result = await stubDocker(EMPTY).run(ARGS[0], ARGS.slice(1));
+        expect(result.calls).toEqual([`pull --quiet ${IMAGE}`, `${RUN} migrate --fake-initial --noinput`]);
+    });
+
+    test("a failing step stops the release: nothing after it runs", async () => {
+        const result = await stubDocker(EMPTY, "customers").run(ARGS[0], [...ARGS.slice(1), ...PRE]);
+        expect(result.status).toBe(1);
+        expect(result.calls[result.calls.length - 1]).toBe(`${RUN} migrate customers 0002 --fake-initial --noinput`);
+        expect(result.stderr).toContain("migrate: migrating customers to 0002 failed; nothing was deployed\n");
+    });
+
+    test.each([
+        [["--pre-migrate", "suppliers zero"], 64, "migrate: --pre-migrate takes 'APP MIGRATION' (never zero), got 'suppliers zero'\n"],
+        [["--pre-migrate", "suppliers"], 64, "migrate: --pre-migrate takes 'APP MIGRATION' (never zero), got 'suppliers'\n"],
+        [["--mount-file", "ca.crt:/srv/ca.crt"], 64, "migrate: --mount-file takes HOST_FILE:CONTAINER_FILE, both absolute, got 'ca.crt:/srv/ca.crt'\n"],
+        [["--mount-file", "/nonexistent/ca.crt:/srv/ca.crt"], 65, "migrate: file /nonexistent/ca.crt is missing; nothing was migrated\n"],
+    ])("refuses %j with exit %d before calling docker", async (extra, status, message) => {
+        const result = await stubDocker(EMPTY).run("host/droplet/migrate.sh", ["--image", IMAGE, "--env-file", ENV_FILE, ...extra]);
+        expect({ status: result.status, stderr: result.stderr, calls: result.calls }).toEqual({ status, stderr: message, calls: [] });
+    });
+});
+
+describe("db-rights.sh", () => {
+    const CA = path.join(ROOT, "README.md");
+    const URI = "postgresql://doadmin:adm1n-s3cret@db.example:25060/projectmeats?sslmode=verify-full\n";
+
+    test("runs db-rights.py in the image with the image's Python; the admin URI goes on stdin only", async () => {
+        const result = await stubDocker("").run(
+            "host/droplet/db-rights.sh",
+            ["--image", IMAGE, "--app-user", "projectmeats", "--python", "python", "--mount-file", `${CA}:/srv/ca.crt`, "--bypass-rls"],
+            URI,
+        );
+        expect(result.status).toBe(0);
+        const program = fs.readFileSync(path.join(ROOT, "host/droplet/db-rights.py"), "utf8");
+        expect(result.argv).toEqual([
+            ["pull", "--quiet", IMAGE],
+            // The program's text whole, as one argument after -c (command substitution drops the final newline).
+            [
+                "run",
+                "--rm",
+                "-i",
+                "--network",
+                "host",
+                "--volume",
+                `${CA}:/srv/ca.crt:ro`,
+                "--entrypoint",
+                "python",
+                IMAGE,
+                "-c",
+                program.trimEnd(),
+                "--app-user",
+                "projectmeats",
+                "--bypass-rls",
+            ],
+        ]);
+        expect(result.stdin).toBe(URI);
+        expect(result.calls.join("\n")).not.toContain("adm1n-s3cret");
+    });
+
+    test.each([
+        [["--image", IMAGE, "--app-user", "Project Meats"], 64, "db-rights: --app-user takes a PostgreSQL role name, got 'Project Meats'\n"],
+        [["--image", IMAGE, "--app-user", "pm", "--python", "python; rm"], 64, "db-rights: --python takes an interpreter, got 'python; rm'\n"],
+        [["--image", IMAGE, "--app-user", "pm", "--mount-file", "/nonexistent:/srv/ca.crt"], 65, "db-rights: file /nonexistent is missing; nothing was changed\n"],
+    ])("refuses %j with exit %d before calling docker", async (args, status, message) => {
+        const result = await stubDocker("").run("host/droplet/db-rights.sh", args, URI);
+        expect({ status: result.status, stderr: result.stderr, calls: result.calls }).toEqual({ status, stderr: message, calls: [] });
+    });
+});
+
+describe("deploy.sh refuses bad arguments before touching anything", () => {
+    const BASE = ["--service", "backend", "--release", "3f9c2ab", "--image", IMAGE, "--container-port", "8000", "--ports", "8000,8001"];
+    test.each([
+        [["--persist", "media:/app/media"], 64, "deploy[backend]: --persist and --mount-file take HOST_PATH:CONTAINER_PATH, both absolute, got 'media:/app/media'\n"],
+        [["--persist-owner", "appuser"], 64, "deploy[backend]: --persist-owner takes a numeric uid:gid, got 'appuser'\n"],
+        [["--mount-file", "/nonexistent/ca.crt:/srv/ca.crt"], 65, "deploy[backend]: file /nonexistent/ca.crt is missing; nothing was changed\n"],
+        [["--env-file", "/nonexistent/backend.env"], 65, "deploy[backend]: env file /nonexistent/backend.env is missing; nothing was changed\n"],
+    ])("%j: exit %d", async (extra, status, message) => {
+        const result = await stubDocker("").run("host/droplet/deploy.sh", [...BASE, ...extra]);
+        expect({ status: result.status, stderr: result.stderr, calls: result.calls }).toEqual({ status, stderr: message, calls: [] });
+    });
+});
+
+describe("health-check.sh argument checks", () => {
+    test.each([
+        [["--json-field", "status"], "health-check: --json-field needs --json-value"],
+        [["--json-value", "healthy"], "health-check: --json-value needs --json-field"],
+        [["--json-field", "db-status", "--json-value", "ok"], "health-check: --json-field takes a field name (a.b for a nested one), got db-status"],
+        [["--expect", "2x"], "health-check: --expect takes an HTTP status or a class like 2xx, got 2x"],
+    ])("%j is refused with exit 64", (extra, message) => {
+        const result = spawnSync("bash", ["host/droplet/health-check.sh", "--url", "http://127.0.0.1:9/", ...extra], { cwd: ROOT, encoding: "utf8" });
+        expect(result.status).toBe(64);
+        expect(result.stderr.split("\n")[0]).toBe(message);
+    });
+
+    test("--json-field on a host without python3 is refused, not misread", () => {
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "pm-nopython-"));
+        const result = spawnSync("/bin/bash", ["host/droplet/health-check.sh", "--url", "http://127.0.0.1:9/", "--json-field", "status", "--json-value", "healthy"], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { PATH: empty },
+        });
+        expect(result.status).toBe(64);
+        expect(result.stderr.split("\n")[0]).toBe("health-check: --json-field needs python3 on this host");
+    });
 });

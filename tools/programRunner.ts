@@ -4,6 +4,7 @@
  * dependencies and options. Used by the stack tests, the SHA diff test and the offline policy gate.
  */
 import type * as pulumiType from "@pulumi/pulumi";
+import { CONFIG_KEYS, ConfigKey, ConfigKeySpec } from "../config/keys";
 import { PROGRAM_DIR } from "../model/paths";
 import { PROJECT_NAME, readStackFile } from "./stackFiles";
 
@@ -91,6 +92,10 @@ export interface RunOptions {
     readonly secrets?: Record<string, string>;
     /** Secret values to set, as `pulumi config set --secret` would. */
     readonly secretConfig?: Record<string, string>;
+    /** Called with each resource as it is registered (the engine analyzes each one then). */
+    readonly onResource?: (resource: RecordedResource) => void;
+    /** Another stack file to read instead of `Pulumi.<stack>.yaml`, as the CLI's `--config-file`. */
+    readonly stackFile?: string;
 }
 
 export function isSecret(value: unknown): value is { value: unknown } {
@@ -118,6 +123,7 @@ function computedState(type: string, name: string, id: string, inputs: Record<st
                 privateHost: `private-${inputs.name}-do-user-1.db.ondigitalocean.com`,
                 port: 25060,
                 clusterUrn: `do:dbaas:${id}`,
+                user: "doadmin",
                 password: "mock-admin-password",
             };
         case "digitalocean:index/databaseUser:DatabaseUser":
@@ -145,6 +151,11 @@ export function mockDigest(reference: string): string {
     return `sha256:${require("crypto").createHash("sha256").update(reference).digest("hex")}`;
 }
 
+/** The CA certificate the mock DigitalOcean API gives a cluster: a PEM-shaped text naming it. */
+export function mockCaCertificate(clusterId: string): string {
+    return `-----BEGIN CERTIFICATE-----\nmock-ca-of-${clusterId}\n-----END CERTIFICATE-----\n`;
+}
+
 function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unknown> {
     switch (args.token) {
         case "digitalocean:index/getContainerRegistry:getContainerRegistry":
@@ -158,6 +169,8 @@ function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unkn
             };
         case "docker:index/getRegistryImage:getRegistryImage":
             return { id: args.inputs.name, name: args.inputs.name, sha256Digest: mockDigest(String(args.inputs.name)) };
+        case "digitalocean:index/getDatabaseCa:getDatabaseCa":
+            return { id: args.inputs.clusterId, clusterId: args.inputs.clusterId, certificate: mockCaCertificate(String(args.inputs.clusterId)) };
         case "github:index/getUser:getUser":
             return { id: String(5000 + [...String(args.inputs.username)].reduce((a, c) => a + c.charCodeAt(0), 0)), login: args.inputs.username };
         case "github:index/getTeam:getTeam":
@@ -170,18 +183,22 @@ function defaultCall(args: pulumiType.runtime.MockCallArgs): Record<string, unkn
 /**
  * What a `secure:` key holds in a run without the stack's secrets provider (a fresh clone, CI without
  * the passphrase): its ciphertext cannot be read, so its form cannot be checked offline. The run gets
- * a placeholder of the form the key takes, so the program builds what a real value builds and marks it
- * secret; the real value is checked when the program runs with it. A URL key (`…Url`) gets an https
- * URL on the reserved `.invalid` domain (RFC 2606, never resolves); any other key a plain marker.
+ * a placeholder of the form the key declares (config/keys.ts), so the program builds what a real value
+ * builds and marks it secret; the real value is checked when the program runs with it. A URL key
+ * (`…Url`) gets an https URL on the reserved `.invalid` domain (RFC 2606, never resolves); a list key
+ * an empty list (its entries cannot be known); a number or switch its default; any other key a marker.
  */
 export function securePlaceholder(key: string): string {
     const name = key.slice(key.indexOf(":") + 1);
+    const spec: ConfigKeySpec | undefined = key.startsWith(`${PROJECT_NAME}:`) && name in CONFIG_KEYS ? CONFIG_KEYS[name as ConfigKey] : undefined;
+    if (spec?.type === "array") return "[]";
+    if ((spec?.type === "integer" || spec?.type === "boolean") && spec.default !== undefined) return String(spec.default);
     return /Url$/.test(name) ? `https://secure-placeholder.invalid/${name}` : `placeholder-secret-for-${key}`;
 }
 
 /** The stack file's configuration with the run's changes applied, as the CLI would pass it. */
 export function stackConfig(stack: string, options: RunOptions = {}): { config: Record<string, string>; secretKeys: string[] } {
-    const file = readStackFile(stack);
+    const file = readStackFile(stack, options.stackFile);
     const config: Record<string, string> = { ...file.config };
     for (const key of file.secureKeys) config[key] = options.secrets?.[key] ?? securePlaceholder(key);
     for (const key of options.unset ?? []) delete config[key];
@@ -260,6 +277,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
                     if (!err) {
                         const recorded = record(req, res as { getUrn(): string; getId(): string });
                         resources.push(recorded);
+                        options.onResource?.(recorded);
                         if (preview && recorded.type.startsWith("pulumi:providers:") && holdsUnknown(recorded.inputs)) unconfiguredProviders.add(recorded.urn);
                     }
                     callback(err, res);

@@ -16,10 +16,25 @@ const childUrn = (type: string, name: string) => `urn:pulumi:test::projectmeats-
 
 /** What DigitalOcean computes for a new cluster and user. */
 function state(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    if (type === T.cluster) return { host: `${inputs.name}.db.example`, privateHost: `private-${inputs.name}.db.example`, port: 25060, clusterUrn: `do:dbaas:${name}-id` };
+    if (type === T.cluster)
+        return {
+            host: `${inputs.name}.db.example`,
+            privateHost: `private-${inputs.name}.db.example`,
+            port: 25060,
+            clusterUrn: `do:dbaas:${name}-id`,
+            user: "doadmin",
+            password: "adm1n/pw",
+        };
     if (type === T.user) return { password: "p@ss/word" };
     return {};
 }
+
+/** DigitalOcean's answer to the CA certificate of a cluster (`digitalocean.getDatabaseCa`). */
+function call(token: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (token === "digitalocean:index/getDatabaseCa:getDatabaseCa") return { id: inputs.clusterId, clusterId: inputs.clusterId, certificate: `CA of ${inputs.clusterId}\n` };
+    return undefined;
+}
+const MOCKS = { state, call };
 
 const ARGS = {
     environmentName: "dev",
@@ -35,26 +50,26 @@ const ARGS = {
 
 /** One Database with the baseline arguments, and what it exposes. */
 async function database() {
-    return runComponent(
-        async () => {
-            const pulumi = await import("@pulumi/pulumi");
-            const { Database } = await import("./Database");
-            const component = new Database("database-dev", ARGS);
-            return {
-                outputs: {
-                    clusterId: await valueOf<string>(component.clusterId),
-                    clusterUrn: await valueOf<string>(component.clusterUrn),
-                    privateHost: await valueOf<string>(component.privateHost),
-                    port: await valueOf<number>(component.port),
-                    databaseName: await valueOf<string>(component.databaseName),
-                    connectionUri: await valueOf<string>(component.connectionUri),
-                },
-                connectionUriIsSecret: await pulumi.isSecret(component.connectionUri),
-                firewallUrn: await valueOf<string>(component.firewall.urn),
-            };
-        },
-        { state },
-    );
+    return runComponent(async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const { Database } = await import("./Database");
+        const component = new Database("database-dev", ARGS);
+        return {
+            outputs: {
+                clusterId: await valueOf<string>(component.clusterId),
+                clusterUrn: await valueOf<string>(component.clusterUrn),
+                privateHost: await valueOf<string>(component.privateHost),
+                port: await valueOf<number>(component.port),
+                databaseName: await valueOf<string>(component.databaseName),
+                connectionUri: await valueOf<string>(component.connectionUri),
+                adminUri: await valueOf<string>(component.adminUri),
+                caCertificate: await valueOf<string>(component.caCertificate),
+            },
+            connectionUriIsSecret: await pulumi.isSecret(component.connectionUri),
+            adminUriIsSecret: await pulumi.isSecret(component.adminUri),
+            firewallUrn: await valueOf<string>(component.firewall.urn),
+        };
+    }, MOCKS);
 }
 
 let baseline: Awaited<ReturnType<typeof database>>;
@@ -113,16 +128,13 @@ const slug = (key: string) => `database-${key.replace(/ /g, "-").toLowerCase()}`
 
 let variants: ComponentResource[];
 beforeAll(async () => {
-    ({ resources: variants } = await runComponent(
-        async () => {
-            const { Database } = await import("./Database");
-            for (const [key, [args]] of Object.entries(VARIANTS)) new Database(slug(key), { ...ARGS, ...args });
-            new Database("database-names", { ...ARGS, databaseName: "pm_app", userName: "pm_user" });
-            new Database("database-adopt", { ...ARGS, adoptClusterId: "c0ffee00-uuid" });
-            new Database("database-extra", { ...ARGS, extraTrustedDropletIds: ["900", "1001"] });
-        },
-        { state },
-    ));
+    ({ resources: variants } = await runComponent(async () => {
+        const { Database } = await import("./Database");
+        for (const [key, [args]] of Object.entries(VARIANTS)) new Database(slug(key), { ...ARGS, ...args });
+        new Database("database-names", { ...ARGS, databaseName: "pm_app", userName: "pm_user" });
+        new Database("database-adopt", { ...ARGS, adoptClusterId: "c0ffee00-uuid" });
+        new Database("database-extra", { ...ARGS, extraTrustedDropletIds: ["900", "1001"] });
+    }, MOCKS));
 });
 
 test.each(Object.keys(VARIANTS))("the %s reaches the cluster", (key) => {
@@ -177,16 +189,13 @@ test("adoptClusterId imports the cluster by its UUID and the database and user a
 });
 
 test("the firewall waits for the backend droplets whose ids it admits", async () => {
-    const { resources } = await runComponent(
-        async () => {
-            const pulumi = await import("@pulumi/pulumi");
-            const digitalocean = await import("@pulumi/digitalocean");
-            const { Database } = await import("./Database");
-            const droplets = ["backend-1", "backend-2"].map((name) => new digitalocean.Droplet(name, { image: "ubuntu-24-04-x64", region: "nyc3", size: "s-1vcpu-2gb" }));
-            new Database("database-dev", { ...ARGS, backendDropletIds: pulumi.all(droplets.map((d) => d.id)) });
-        },
-        { state },
-    );
+    const { resources } = await runComponent(async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const digitalocean = await import("@pulumi/digitalocean");
+        const { Database } = await import("./Database");
+        const droplets = ["backend-1", "backend-2"].map((name) => new digitalocean.Droplet(name, { image: "ubuntu-24-04-x64", region: "nyc3", size: "s-1vcpu-2gb" }));
+        new Database("database-dev", { ...ARGS, backendDropletIds: pulumi.all(droplets.map((d) => d.id)) });
+    }, MOCKS);
     const firewall = named(resources, "database-dev-firewall");
     expect(reveal(firewall.inputs)).toEqual({
         clusterId: "database-dev-cluster-id",
@@ -208,13 +217,21 @@ test("exposes the cluster, its private host and port, and a TLS-only connection 
             port: 25060,
             databaseName: "projectmeats",
             connectionUri: "postgresql://projectmeats:p%40ss%2Fword@private-projectmeats-dev.db.example:25060/projectmeats?sslmode=require",
+            // The cluster's admin on the app database: what grants the app user its rights.
+            adminUri: "postgresql://doadmin:adm1n%2Fpw@private-projectmeats-dev.db.example:25060/projectmeats?sslmode=require",
+            caCertificate: "CA of database-dev-cluster-id\n",
         },
         connectionUriIsSecret: true,
+        adminUriIsSecret: true,
         firewallUrn: childUrn(T.firewall, "database-dev-firewall"),
     });
 });
 
-test("no resource's inputs carry the user's password", () => {
+test("no resource's inputs carry the user's or the admin's password", () => {
     const { resources } = baseline;
-    expect(resources.filter((r) => JSON.stringify(r.inputs).includes("p@ss/word")).map((r) => r.name)).toEqual([]);
+    expect(resources.filter((r) => /p@ss\/word|adm1n\/pw/.test(JSON.stringify(r.inputs))).map((r) => r.name)).toEqual([]);
+});
+
+test("the CA certificate is asked of DigitalOcean for this cluster, through the default provider", () => {
+    expect(baseline.calls).toEqual([{ token: "digitalocean:index/getDatabaseCa:getDatabaseCa", inputs: { clusterId: "database-dev-cluster-id" }, provider: "" }]);
 });

@@ -45,6 +45,15 @@ export class Database extends pulumi.ComponentResource {
     public readonly databaseName: pulumi.Output<string>;
     /** `postgresql://user:password@private-host:port/db?sslmode=require` (secret). */
     public readonly connectionUri: pulumi.Output<string>;
+    /**
+     * The cluster's administrator (`doadmin`) on the app database, same form (secret): what grants the
+     * app user its rights. DigitalOcean creates the app user with no privileges, and since PostgreSQL 15
+     * only the database owner (`doadmin`) may create in schema public ("How to Modify User Privileges in
+     * PostgreSQL Databases", docs.digitalocean.com; PostgreSQL 15 release notes).
+     */
+    public readonly adminUri: pulumi.Output<string>;
+    /** The cluster's CA certificate (PEM), for `sslmode=verify-full`. */
+    public readonly caCertificate: pulumi.Output<string>;
     /** The firewall that admits the backend droplets: whatever connects from them must wait for it. */
     public readonly firewall: digitalocean.DatabaseFirewall;
 
@@ -90,6 +99,15 @@ export class Database extends pulumi.ComponentResource {
                 .all([user.name, user.password, cluster.privateHost, cluster.port, database.name])
                 .apply(([userName, password, host, port, db]) => connectionUri({ user: userName, password, host, port, database: db })),
         );
+        this.adminUri = pulumi.secret(
+            pulumi
+                .all([cluster.user, cluster.password, cluster.privateHost, cluster.port, database.name])
+                .apply(([userName, password, host, port, db]) => connectionUri({ user: userName, password, host, port, database: db })),
+        );
+        // An invoke through the default provider: at the first preview the cluster's id is unknown, so
+        // the SDK does not invoke and the certificate is unknown too (@pulumi/pulumi runtime/invoke.ts,
+        // "containsUnknownValues"), never an empty answer.
+        this.caCertificate = digitalocean.getDatabaseCaOutput({ clusterId: cluster.id }, { parent: this }).certificate;
         this.registerOutputs({
             clusterId: this.clusterId,
             clusterUrn: this.clusterUrn,
@@ -97,6 +115,8 @@ export class Database extends pulumi.ComponentResource {
             port: this.port,
             databaseName: this.databaseName,
             connectionUri: this.connectionUri,
+            adminUri: this.adminUri,
+            caCertificate: this.caCertificate,
         });
     }
 }

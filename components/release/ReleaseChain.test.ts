@@ -5,6 +5,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import * as APP from "../../model/app";
 import type { Service } from "../../model/services";
 import { named, runComponent, summary, valueOf } from "../../tools/componentRunner";
 import { isSecret, reveal } from "../../tools/programRunner";
@@ -18,7 +19,7 @@ const T = {
     droplet: "digitalocean:index/droplet:Droplet",
     ready: "test:index:Ready",
 };
-const SCRIPTS = ["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh"] as const;
+const SCRIPTS = ["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh", "db-rights.sh", "db-rights.py"] as const;
 const SHA = "1111111aaaaaaa";
 const DIGESTS: Record<Service, string> = { backend: `sha256:${"b".repeat(64)}`, frontend: `sha256:${"f".repeat(64)}` };
 const IMAGES: Record<Service, string> = {
@@ -27,9 +28,35 @@ const IMAGES: Record<Service, string> = {
 };
 const HOSTNAMES: Record<Service, string> = { backend: "api.dev.projectmeats.com", frontend: "dev.projectmeats.com" };
 const DATABASE_URL = "postgresql://projectmeats:db-s3cret@private-db.example:25060/projectmeats?sslmode=require";
+const ADMIN_URL = "postgresql://doadmin:adm1n-s3cret@private-db.example:25060/projectmeats?sslmode=require";
+const CA_CERTIFICATE = "-----BEGIN CERTIFICATE-----\nthe cluster's CA\n-----END CERTIFICATE-----\n";
+/** The URLs as the app and the rights step use them: the server's certificate checked against the cluster's CA. */
+const VERIFIED = (url: string) => url.replace("sslmode=require", "sslmode=verify-full&sslrootcert=%2Fsrv%2Fprojectmeats%2Fdb-ca.crt");
+const lines = (raw: readonly string[]) => raw.map((line) => ({ name: line.slice(0, line.indexOf("=")), value: line.slice(line.indexOf("=") + 1) }));
+/** ProjectMeats' contract, as the configuration's defaults give it (config/sections/app.test.ts). */
+const APP_ARGS = {
+    manageCommand: APP.PROJECTMEATS_MANAGE_COMMAND,
+    command: APP.PROJECTMEATS_COMMAND,
+    containerPort: 8000,
+    readyPath: "/api/v1/ready/",
+    healthPath: "/api/v1/health/",
+    healthJson: { field: "status", value: "healthy" },
+    settingsModule: "projectmeats.settings.production",
+    djangoEnv: "development",
+    env: lines(APP.PROJECTMEATS_ENV),
+    secretEnv: [{ name: "SENDGRID_API_KEY", value: "sendgrid-s3cret" }],
+    preMigrate: APP.PROJECTMEATS_PRE_MIGRATE.map((line) => ({ app: line.split(" ")[0], target: line.split(" ")[1] })),
+    postMigrate: [["setup_superuser"]],
+    bypassRowLevelSecurity: true,
+    persistentDirectories: [{ name: "media", containerPath: "/app/media" }],
+    containerUser: "1000:1000",
+    frontendConfigPath: "/usr/share/nginx/html/env-config.js",
+    frontendConfig: lines(APP.PROJECTMEATS_FRONTEND_CONFIG),
+};
 const SLACK = "https://hooks.slack.com/services/T0/B0/slack-s3cret";
 const TEAMS = "https://example.webhook.office.com/teams-s3cret";
 const DJANGO_KEY = "django-key-from-random-password";
+const SUPERUSER_PASSWORD = "superuser-password-from-random-password";
 const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nmock\n-----END OPENSSH PRIVATE KEY-----\n";
 const ADDRESSES: Record<string, string> = {
     "droplet-backend-1": "203.0.113.11",
@@ -38,14 +65,25 @@ const ADDRESSES: Record<string, string> = {
     "droplet-app-1": "203.0.113.31",
 };
 
-const ENV_FILE = `DATABASE_URL=${DATABASE_URL}\nDJANGO_SECRET_KEY=${DJANGO_KEY}\nDJANGO_ALLOWED_HOSTS=api.dev.projectmeats.com\nDJANGO_DEBUG=False\n`;
+/** The env file under the names ProjectMeats reads (settings/production.py, setup_superuser.py). */
+const ENV_FILE =
+    `SECRET_KEY=${DJANGO_KEY}\nALLOWED_HOSTS=api.dev.projectmeats.com\nDATABASE_URL=${VERIFIED(DATABASE_URL)}\n` +
+    "DJANGO_SETTINGS_MODULE=projectmeats.settings.production\nDJANGO_ENV=development\n" +
+    "CORS_ALLOWED_ORIGINS=https://dev.projectmeats.com\nCSRF_TRUSTED_ORIGINS=https://dev.projectmeats.com,https://api.dev.projectmeats.com\nFRONTEND_URL=https://dev.projectmeats.com\n" +
+    ["DJANGO_SUPERUSER", "SUPERUSER", "DEVELOPMENT_SUPERUSER", "STAGING_SUPERUSER", "PRODUCTION_SUPERUSER"]
+        .map((prefix) => `${prefix}_USERNAME=admin\n${prefix}_EMAIL=admin@meatscentral.com\n${prefix}_PASSWORD=${SUPERUSER_PASSWORD}\n`)
+        .join("") +
+    "SENDGRID_API_KEY=sendgrid-s3cret\n";
+const FRONTEND_CONFIG = 'window.ENV = {\n  "API_BASE_URL": "https://api.dev.projectmeats.com/api/v1",\n  "ENVIRONMENT": "development"\n};\n';
 const sha256 = (content: string | Buffer) => crypto.createHash("sha256").update(content).digest("hex");
-const ENV_DIGEST = sha256(ENV_FILE);
+/** The backend's env file and the CA certificate it mounts: a change to either swaps the container. */
+const ENV_DIGEST = sha256(`${ENV_FILE}\0${CA_CERTIFICATE}`);
+const FRONTEND_DIGEST = sha256(FRONTEND_CONFIG);
 const SCRIPT_DIGESTS = Object.fromEntries(SCRIPTS.map((script) => [script, sha256(fs.readFileSync(path.join(__dirname, "..", "..", "host", "droplet", script)))]));
 
 function state(type: string, name: string): Record<string, unknown> {
     if (type === T.droplet) return { ipv4Address: ADDRESSES[name] };
-    if (type === T.password) return { result: DJANGO_KEY };
+    if (type === T.password) return { result: name.endsWith("-superuser-password") ? SUPERUSER_PASSWORD : DJANGO_KEY };
     return {};
 }
 
@@ -59,6 +97,8 @@ interface ChainSpec {
     readonly databaseReady?: boolean;
     readonly slack?: boolean;
     readonly teams?: boolean;
+    readonly app?: Partial<typeof APP_ARGS>;
+    readonly secretKey?: string;
 }
 
 /**
@@ -95,7 +135,12 @@ async function chains(servers: readonly ServerSpec[], specs: readonly ChainSpec[
                         servers: appServers.filter((s) => spec.servers.includes(s.key)),
                         hostnames: HOSTNAMES,
                         databaseUrl: pulumi.secret(DATABASE_URL),
+                        databaseAdminUrl: pulumi.secret(ADMIN_URL),
+                        databaseUser: "projectmeats",
+                        databaseCaCertificate: CA_CERTIFICATE,
                         databaseReady: spec.databaseReady ? [firewall] : undefined,
+                        app: { ...APP_ARGS, ...spec.app },
+                        secretKey: spec.secretKey === undefined ? undefined : pulumi.secret(spec.secretKey),
                         slackWebhookUrl: spec.slack ? pulumi.secret(SLACK) : undefined,
                         teamsWebhookUrl: spec.teams ? pulumi.secret(TEAMS) : undefined,
                     });
@@ -125,6 +170,22 @@ beforeAll(async () => {
         { name: "release-app", servers: ["app-1"] },
         { name: "release-slack", servers: ["app-1"], slack: true },
         { name: "release-teams", servers: ["app-1"], teams: true },
+        // Another app's contract: its own key, no superuser, no BYPASSRLS, the image's CMD, no persistent folder.
+        {
+            name: "release-own",
+            servers: ["app-1"],
+            secretKey: "the-stack's-own-django-key",
+            app: {
+                env: lines(["DJANGO_SECRET_KEY={secretKey}", "DB={databaseUrl}"]),
+                secretEnv: [],
+                command: [],
+                bypassRowLevelSecurity: false,
+                persistentDirectories: [],
+                preMigrate: [],
+                postMigrate: [],
+                manageCommand: ["python3", "manage.py"],
+            },
+        },
     ]);
 });
 
@@ -139,6 +200,10 @@ function dependencies(run: typeof split, name: string): string[] {
 const scripts = (chain: string, key: string) => SCRIPTS.map((script) => `${chain}-${key}-script-${script}`);
 const connection = (key: string) => ({ host: ADDRESSES[`droplet-${key}`], port: 22, user: "deploy", privateKey: PRIVATE_KEY, dialErrorLimit: 10, perDialTimeout: 15 });
 const chainResources = (run: typeof split, chain: string) => run.resources.filter((r) => r.name === chain || r.name.startsWith(`${chain}-`));
+const WAIT = "{ cloud-init status --wait >/dev/null || [ $? -eq 2 ]; }";
+const CA_MOUNT = "--mount-file /srv/projectmeats/db-ca.crt:/srv/projectmeats/db-ca.crt";
+const PRE_MIGRATE = APP.PROJECTMEATS_PRE_MIGRATE.map((step) => `--pre-migrate '${step}'`).join(" ");
+const COMMAND = `-- sh -c '${APP.PROJECTMEATS_COMMAND[2]}'`;
 
 describe("registrations", () => {
     test("every step is parented to the component and named `<chain>-<role>` or `<chain>-<server>-<role>`", () => {
@@ -148,9 +213,14 @@ describe("registrations", () => {
             [
                 { type: T.component, name: "release-dev", urn: parent, parent: "" },
                 child(T.password, "release-dev-django-secret-key"),
+                child(T.password, "release-dev-superuser-password"),
                 ...["backend-1", "backend-2", "frontend-1"].flatMap((key) => scripts("release-dev", key).map((name) => child(T.copy, name))),
                 child(T.remote, "release-dev-backend-1-env-backend"),
                 child(T.remote, "release-dev-backend-2-env-backend"),
+                child(T.remote, "release-dev-backend-1-db-ca"),
+                child(T.remote, "release-dev-backend-2-db-ca"),
+                child(T.remote, "release-dev-frontend-1-env-frontend"),
+                child(T.remote, "release-dev-db-rights"),
                 child(T.remote, "release-dev-migrate"),
                 child(T.remote, "release-dev-backend-1-deploy-backend"),
                 child(T.remote, "release-dev-backend-1-health-backend"),
@@ -168,19 +238,24 @@ describe("registrations", () => {
     test("one server running both services gets one set of scripts and both services' steps", () => {
         expect(summary(chainResources(single, "release-app")).map((r) => r.name)).toEqual([
             "release-app",
+            "release-app-app-1-db-ca",
             "release-app-app-1-deploy-backend",
             "release-app-app-1-deploy-frontend",
             "release-app-app-1-env-backend",
+            "release-app-app-1-env-frontend",
             "release-app-app-1-health-backend",
             "release-app-app-1-health-frontend",
-            "release-app-app-1-script-deploy.sh",
-            "release-app-app-1-script-health-check.sh",
-            "release-app-app-1-script-lib.sh",
-            "release-app-app-1-script-migrate.sh",
+            ...scripts("release-app", "app-1").sort(),
+            "release-app-db-rights",
             "release-app-django-secret-key",
             "release-app-migrate",
             "release-app-notify",
+            "release-app-superuser-password",
         ]);
+    });
+
+    test("a stack's own Django key generates none; an env without {superuserPassword} generates no password", () => {
+        expect(chainResources(single, "release-own").filter((r) => r.type === T.password)).toEqual([]);
     });
 
     test("exposes the health checks: the backends' first, then the frontends'", () => {
@@ -193,24 +268,51 @@ describe("registrations", () => {
 describe("order", () => {
     test.each([
         ["release-dev-django-secret-key", []],
+        ["release-dev-superuser-password", []],
         ...["backend-1", "backend-2", "frontend-1"].flatMap((key) =>
             scripts("release-dev", key).map((name): [string, string[]] => [name, [`droplet-${key}`, `${key}-login`, `${key}-proxy`]]),
         ),
-        ...["backend-1", "backend-2"].map((key): [string, string[]] => [
-            `release-dev-${key}-env-backend`,
-            [`droplet-${key}`, `${key}-login`, `${key}-proxy`, "release-dev-django-secret-key"],
+        ...["backend-1", "backend-2"].flatMap((key): [string, string[]][] => [
+            [`release-dev-${key}-env-backend`, [`droplet-${key}`, `${key}-login`, `${key}-proxy`, "release-dev-django-secret-key", "release-dev-superuser-password"]],
+            [`release-dev-${key}-db-ca`, [`droplet-${key}`, `${key}-login`, `${key}-proxy`]],
         ]),
-        ["release-dev-migrate", ["database-firewall", "droplet-backend-1", "release-dev-backend-1-env-backend", ...scripts("release-dev", "backend-1")]],
+        ["release-dev-frontend-1-env-frontend", ["droplet-frontend-1", "frontend-1-login", "frontend-1-proxy"]],
+        ["release-dev-db-rights", ["database-firewall", "droplet-backend-1", "release-dev-backend-1-db-ca", ...scripts("release-dev", "backend-1")]],
+        [
+            "release-dev-migrate",
+            [
+                "database-firewall",
+                "droplet-backend-1",
+                "release-dev-backend-1-env-backend",
+                "release-dev-backend-1-db-ca",
+                "release-dev-db-rights",
+                ...scripts("release-dev", "backend-1"),
+            ],
+        ],
         ...["backend-1", "backend-2"].flatMap((key): [string, string[]][] => [
             [
                 `release-dev-${key}-deploy-backend`,
-                [`droplet-${key}`, "release-dev-django-secret-key", `release-dev-${key}-env-backend`, "release-dev-migrate", ...scripts("release-dev", key)],
+                [
+                    `droplet-${key}`,
+                    "release-dev-django-secret-key",
+                    "release-dev-superuser-password",
+                    `release-dev-${key}-env-backend`,
+                    `release-dev-${key}-db-ca`,
+                    "release-dev-migrate",
+                    ...scripts("release-dev", key),
+                ],
             ],
-            [`release-dev-${key}-health-backend`, [`droplet-${key}`, "release-dev-django-secret-key", `release-dev-${key}-deploy-backend`]],
+            [`release-dev-${key}-health-backend`, [`droplet-${key}`, "release-dev-django-secret-key", "release-dev-superuser-password", `release-dev-${key}-deploy-backend`]],
         ]),
         [
             "release-dev-frontend-1-deploy-frontend",
-            ["droplet-frontend-1", "release-dev-backend-1-health-backend", "release-dev-backend-2-health-backend", ...scripts("release-dev", "frontend-1")],
+            [
+                "droplet-frontend-1",
+                "release-dev-backend-1-health-backend",
+                "release-dev-backend-2-health-backend",
+                "release-dev-frontend-1-env-frontend",
+                ...scripts("release-dev", "frontend-1"),
+            ],
         ],
         ["release-dev-frontend-1-health-frontend", ["droplet-frontend-1", "release-dev-frontend-1-deploy-frontend"]],
         ["release-dev-notify", ["release-dev-backend-1-health-backend", "release-dev-backend-2-health-backend", "release-dev-frontend-1-health-frontend"]],
@@ -219,23 +321,28 @@ describe("order", () => {
     });
 
     test.each([
-        [["release-dev-backend-1-env-backend", "release-dev-migrate", "release-dev-backend-1-deploy-backend", "release-dev-backend-1-health-backend"]],
+        [["release-dev-backend-1-db-ca", "release-dev-db-rights", "release-dev-migrate", "release-dev-backend-1-deploy-backend", "release-dev-backend-1-health-backend"]],
+        [["release-dev-backend-1-env-backend", "release-dev-migrate"]],
+        [["release-dev-backend-1-script-db-rights.sh", "release-dev-db-rights"]],
         [["release-dev-backend-1-script-migrate.sh", "release-dev-migrate"]],
         [["release-dev-migrate", "release-dev-backend-2-deploy-backend", "release-dev-backend-2-health-backend"]],
         [["release-dev-backend-2-env-backend", "release-dev-backend-2-deploy-backend"]],
+        [["release-dev-frontend-1-env-frontend", "release-dev-frontend-1-deploy-frontend"]],
         [["release-dev-backend-1-health-backend", "release-dev-frontend-1-deploy-frontend", "release-dev-frontend-1-health-frontend", "release-dev-notify"]],
         [["release-dev-backend-2-health-backend", "release-dev-frontend-1-deploy-frontend"]],
-    ])("env file/scripts → migrate → deploy backend → health backend → deploy frontend → health frontend → notify: %j", (steps) => {
+    ])("files/scripts → database rights → migrate → deploy backend → health backend → deploy frontend → health frontend → notify: %j", (steps) => {
         for (let i = 1; i < steps.length; i++)
             expect({ step: steps[i], waitsFor: dependencies(split, steps[i]).includes(steps[i - 1]) }).toEqual({ step: steps[i], waitsFor: true });
     });
 
-    test("without `databaseReady`, migrate waits only for the first backend's env file, scripts and droplet", () => {
-        expect(dependencies(single, "release-app-migrate")).toEqual(["droplet-app-1", "release-app-app-1-env-backend", ...scripts("release-app", "app-1")].sort());
+    test("without `databaseReady`, the rights step waits only for the first backend's CA file, scripts and droplet", () => {
+        expect(dependencies(single, "release-app-db-rights")).toEqual(["droplet-app-1", "release-app-app-1-db-ca", ...scripts("release-app", "app-1")].sort());
     });
 
     test("on one server, the frontend's deploy waits for the backend's health check there", () => {
-        expect(dependencies(single, "release-app-app-1-deploy-frontend")).toEqual(["droplet-app-1", "release-app-app-1-health-backend", ...scripts("release-app", "app-1")].sort());
+        expect(dependencies(single, "release-app-app-1-deploy-frontend")).toEqual(
+            ["droplet-app-1", "release-app-app-1-health-backend", "release-app-app-1-env-frontend", ...scripts("release-app", "app-1")].sort(),
+        );
     });
 });
 
@@ -253,61 +360,122 @@ describe("inputs", () => {
         },
     );
 
-    test("Django's signing key is generated once: 64 letters and digits", () => {
+    test("Django's signing key and the superuser's password are generated once: letters and digits", () => {
         expect(inputs(split, "release-dev-django-secret-key")).toEqual({ length: 64, special: false });
+        expect(inputs(split, "release-dev-superuser-password")).toEqual({ length: 32, special: false });
     });
 
-    test.each(["backend-1", "backend-2"])("the env file of %s is written from stdin, and stderr only is logged", (key) => {
+    test.each(["backend-1", "backend-2"])("the env file of %s, under the names the app reads, is written from stdin, and stderr only is logged", (key) => {
         expect(inputs(split, `release-dev-${key}-env-backend`)).toEqual({
             connection: connection(key),
-            create: "{ cloud-init status --wait >/dev/null || [ $? -eq 2 ]; } && { (umask 077 && cat > /srv/projectmeats/backend.env.new) && mv -f /srv/projectmeats/backend.env.new /srv/projectmeats/backend.env; }",
+            create: `${WAIT} && { (umask 077 && cat > /srv/projectmeats/backend.env.new) && mv -f /srv/projectmeats/backend.env.new /srv/projectmeats/backend.env; }`,
             stdin: ENV_FILE,
             logging: "stderr",
             addPreviousOutputInEnv: false,
         });
     });
 
-    test("migrate runs once, on the first backend server, with the pinned backend image", () => {
+    test("a stack's own key and another app's names reach its env file", () => {
+        expect(inputs(single, "release-own-app-1-env-backend").stdin).toBe(`DJANGO_SECRET_KEY=the-stack's-own-django-key\nDB=${VERIFIED(DATABASE_URL)}\n`);
+    });
+
+    test.each(["backend-1", "backend-2"])("the cluster's CA certificate is written to %s, readable by the container's user", (key) => {
+        expect(inputs(split, `release-dev-${key}-db-ca`)).toEqual({
+            connection: connection(key),
+            create: `${WAIT} && { (umask 022 && cat > /srv/projectmeats/db-ca.crt.new) && mv -f /srv/projectmeats/db-ca.crt.new /srv/projectmeats/db-ca.crt; }`,
+            stdin: CA_CERTIFICATE,
+            logging: "stderr",
+            addPreviousOutputInEnv: false,
+        });
+    });
+
+    test("the frontend's runtime configuration is written to its droplet", () => {
+        expect(inputs(split, "release-dev-frontend-1-env-frontend")).toEqual({
+            connection: connection("frontend-1"),
+            create: `${WAIT} && { (umask 022 && cat > /srv/projectmeats/frontend-config.js.new) && mv -f /srv/projectmeats/frontend-config.js.new /srv/projectmeats/frontend-config.js; }`,
+            stdin: FRONTEND_CONFIG,
+            logging: "stderr",
+            addPreviousOutputInEnv: false,
+        });
+    });
+
+    test("the database rights are given once a release, on the first backend server, as the cluster's admin whose URI is on stdin", () => {
+        expect(inputs(split, "release-dev-db-rights")).toEqual({
+            connection: connection("backend-1"),
+            create: `bash /srv/projectmeats/bin/db-rights.sh --image ${IMAGES.backend} --app-user projectmeats --python python ${CA_MOUNT} --bypass-rls`,
+            stdin: `${VERIFIED(ADMIN_URL)}\n`,
+            triggers: [SHA, DIGESTS.backend],
+            logging: "stdoutAndStderr",
+            addPreviousOutputInEnv: false,
+        });
+        expect(isSecret(named(split.resources, "release-dev-db-rights").inputs.stdin)).toBe(true);
+    });
+
+    test("without bypassRowLevelSecurity, with another manage command: only the schema right, with that Python", () => {
+        expect(inputs(single, "release-own-db-rights").create).toBe(
+            `bash /srv/projectmeats/bin/db-rights.sh --image ${IMAGES.backend} --app-user projectmeats --python python3 ${CA_MOUNT}`,
+        );
+    });
+
+    test("migrate runs once, on the first backend server, with the pinned backend image: pre-migrate steps, migrate, setup_superuser", () => {
         expect(inputs(split, "release-dev-migrate")).toEqual({
             connection: connection("backend-1"),
-            create: `bash /srv/projectmeats/bin/migrate.sh --image ${IMAGES.backend} --env-file /srv/projectmeats/backend.env`,
+            create:
+                `bash /srv/projectmeats/bin/migrate.sh --image ${IMAGES.backend} --env-file /srv/projectmeats/backend.env --manage 'python /app/manage.py' ${CA_MOUNT} ` +
+                `${PRE_MIGRATE} --post-migrate setup_superuser`,
             triggers: [SHA, DIGESTS.backend],
             logging: "stdoutAndStderr",
             addPreviousOutputInEnv: false,
         });
     });
 
-    test.each(["backend-1", "backend-2"])("the backend on %s is deployed from its pinned image, then checked through nginx; the env file's digest is a trigger", (key) => {
-        expect(inputs(split, `release-dev-${key}-deploy-backend`)).toEqual({
-            connection: connection(key),
-            create:
-                `bash /srv/projectmeats/bin/deploy.sh --service backend --release ${SHA} --image ${IMAGES.backend} --container-port 8000 --ports 8000,8001 ` +
-                "--health-path /api/v1/health/ --health-host api.dev.projectmeats.com --env-file /srv/projectmeats/backend.env --collectstatic",
-            triggers: [SHA, DIGESTS.backend, ENV_DIGEST],
-            logging: "stdoutAndStderr",
-            addPreviousOutputInEnv: false,
-        });
-        expect(inputs(split, `release-dev-${key}-health-backend`)).toEqual({
-            connection: connection(key),
-            create: "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/api/v1/health/ --host api.dev.projectmeats.com --deadline 30",
-            triggers: [SHA, DIGESTS.backend, ENV_DIGEST],
-            logging: "stdoutAndStderr",
-            addPreviousOutputInEnv: false,
-        });
+    test.each(["backend-1", "backend-2"])(
+        "the backend on %s: its own command, media folder, CA certificate; checked for readiness and a healthy JSON status, directly and through nginx",
+        (key) => {
+            expect(inputs(split, `release-dev-${key}-deploy-backend`)).toEqual({
+                connection: connection(key),
+                create:
+                    `bash /srv/projectmeats/bin/deploy.sh --service backend --release ${SHA} --image ${IMAGES.backend} --container-port 8000 --ports 8000,8001 ` +
+                    "--health-path /api/v1/health/ --ready-path /api/v1/ready/ --json-field status --json-value healthy --health-host api.dev.projectmeats.com " +
+                    `--env-file /srv/projectmeats/backend.env --persist /srv/projectmeats/data/media:/app/media --persist-owner 1000:1000 ${CA_MOUNT} ${COMMAND}`,
+                triggers: [SHA, DIGESTS.backend, ENV_DIGEST],
+                logging: "stdoutAndStderr",
+                addPreviousOutputInEnv: false,
+            });
+            expect(inputs(split, `release-dev-${key}-health-backend`)).toEqual({
+                connection: connection(key),
+                create:
+                    "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/api/v1/health/ --ready-url http://127.0.0.1/api/v1/ready/ " +
+                    "--json-field status --json-value healthy --host api.dev.projectmeats.com --deadline 30",
+                triggers: [SHA, DIGESTS.backend, ENV_DIGEST],
+                logging: "stdoutAndStderr",
+                addPreviousOutputInEnv: false,
+            });
+        },
+    );
+
+    test("another app's backend: the image's CMD and no persistent folder", () => {
+        expect(inputs(single, "release-own-app-1-deploy-backend").create).toBe(
+            `bash /srv/projectmeats/bin/deploy.sh --service backend --release ${SHA} --image ${IMAGES.backend} --container-port 8000 --ports 8000,8001 ` +
+                "--health-path /api/v1/health/ --ready-path /api/v1/ready/ --json-field status --json-value healthy --health-host api.dev.projectmeats.com " +
+                `--env-file /srv/projectmeats/backend.env ${CA_MOUNT}`,
+        );
     });
 
-    test("the frontend is deployed from its pinned image without an env file, then checked through nginx", () => {
+    test("the frontend is deployed from its pinned image with its runtime configuration mounted, then checked through nginx", () => {
         expect(inputs(split, "release-dev-frontend-1-deploy-frontend")).toEqual({
             connection: connection("frontend-1"),
-            create: `bash /srv/projectmeats/bin/deploy.sh --service frontend --release ${SHA} --image ${IMAGES.frontend} --container-port 80 --ports 8080,8081 --health-path / --health-host dev.projectmeats.com`,
-            triggers: [SHA, DIGESTS.frontend],
+            create:
+                `bash /srv/projectmeats/bin/deploy.sh --service frontend --release ${SHA} --image ${IMAGES.frontend} --container-port 80 --ports 8080,8081 --health-path / ` +
+                "--health-host dev.projectmeats.com --mount-file /srv/projectmeats/frontend-config.js:/usr/share/nginx/html/env-config.js",
+            triggers: [SHA, DIGESTS.frontend, FRONTEND_DIGEST],
             logging: "stdoutAndStderr",
             addPreviousOutputInEnv: false,
         });
         expect(inputs(split, "release-dev-frontend-1-health-frontend")).toEqual({
             connection: connection("frontend-1"),
             create: "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host dev.projectmeats.com --deadline 30",
-            triggers: [SHA, DIGESTS.frontend],
+            triggers: [SHA, DIGESTS.frontend, FRONTEND_DIGEST],
             logging: "stdoutAndStderr",
             addPreviousOutputInEnv: false,
         });
@@ -336,9 +504,11 @@ describe("inputs", () => {
 
 describe("every step", () => {
     const steps = () => [...split.resources, ...single.resources].filter((r) => r.type === T.remote || r.type === T.local);
+    /** Steps that write a file from stdin: rewritten when their content changes, with no trigger. */
+    const FILES = /-(env-backend|env-frontend|db-ca)$/;
 
     test("has no delete or update command and ignores the previous step's output", () => {
-        expect(steps().length).toBe(10 + 3 * 7);
+        expect(steps().length).toBe(14 + 4 * 10);
         for (const step of steps()) {
             expect({ name: step.name, delete: step.inputs.delete, update: step.inputs.update, addPreviousOutputInEnv: step.inputs.addPreviousOutputInEnv }).toEqual({
                 name: step.name,
@@ -349,18 +519,28 @@ describe("every step", () => {
         }
     });
 
-    test("on a server, but for the env file, carries the SHA and its service's digest first in `triggers`", () => {
-        const service = (name: string) => (/-(migrate|deploy-backend|health-backend)$/.test(name) ? "backend" : "frontend");
-        for (const step of steps().filter((r) => !r.name.endsWith("-env-backend") && r.type === T.remote)) {
+    test("on a server, but for the files, carries the SHA and its service's digest first in `triggers`", () => {
+        const service = (name: string) => (/-(db-rights|migrate|deploy-backend|health-backend)$/.test(name) ? "backend" : "frontend");
+        for (const step of steps().filter((r) => !FILES.test(r.name) && r.type === T.remote)) {
             expect({ name: step.name, first: (reveal(step.inputs.triggers) as string[]).slice(0, 2) }).toEqual({ name: step.name, first: [SHA, DIGESTS[service(step.name)]] });
         }
     });
 });
 
 describe("secrets", () => {
-    const SECRETS = { DATABASE_URL, SLACK, TEAMS, DJANGO_KEY, "the database password": "db-s3cret" };
+    const SECRETS = {
+        DATABASE_URL,
+        SLACK,
+        TEAMS,
+        DJANGO_KEY,
+        SUPERUSER_PASSWORD,
+        "the stack's Django key": "the-stack's-own-django-key",
+        "the database password": "db-s3cret",
+        "the admin's password": "adm1n-s3cret",
+        "a secret env value": "sendgrid-s3cret",
+    };
 
-    test("the database URL, Django's key and the webhooks reach no input but stdin", () => {
+    test("the database URLs, Django's key, the passwords, secret env values and the webhooks reach no input but stdin", () => {
         const leaks = [...split.resources, ...single.resources].flatMap((r) => {
             const rest = Object.fromEntries(Object.entries(reveal(r.inputs) as Record<string, unknown>).filter(([key]) => key !== "stdin"));
             return Object.entries(SECRETS)
@@ -370,15 +550,17 @@ describe("secrets", () => {
         expect(leaks).toEqual([]);
     });
 
-    test("every stdin, and the env file's digest, is marked secret", () => {
+    test("every stdin that carries a secret, and the backend's content digest, is marked secret; the CA certificate and the frontend's configuration are public", () => {
         const withStdin = [...split.resources, ...single.resources].filter((r) => r.inputs.stdin !== undefined);
-        expect(withStdin.map((r) => [r.name, isSecret(r.inputs.stdin)])).toEqual(withStdin.map((r) => [r.name, true]));
-        expect(withStdin.map((r) => r.name).sort()).toEqual(
+        const secret = withStdin.filter((r) => !/-(db-ca|env-frontend)$/.test(r.name));
+        expect(secret.map((r) => [r.name, isSecret(r.inputs.stdin)])).toEqual(secret.map((r) => [r.name, true]));
+        expect(secret.map((r) => r.name).sort()).toEqual(
             [
                 "release-dev-backend-1-env-backend",
                 "release-dev-backend-2-env-backend",
+                "release-dev-db-rights",
                 "release-dev-notify",
-                ...["release-app", "release-slack", "release-teams"].flatMap((chain) => [`${chain}-app-1-env-backend`, `${chain}-notify`]),
+                ...["release-app", "release-slack", "release-teams", "release-own"].flatMap((chain) => [`${chain}-app-1-env-backend`, `${chain}-db-rights`, `${chain}-notify`]),
             ].sort(),
         );
         for (const name of ["release-dev-backend-1-deploy-backend", "release-dev-backend-1-health-backend"]) {
@@ -396,5 +578,12 @@ describe("validation", () => {
         const run = await chains(SERVERS.slice(0, 3), [{ name: "release-bad", servers }]);
         expect(run.value).toEqual({ "release-bad": { resourceError: true, message } });
         expect(chainResources(run, "release-bad").map((r) => r.name)).toEqual(["release-bad"]);
+    });
+
+    test("an empty manage command is refused with a ResourceError naming `app.manageCommand`", async () => {
+        const run = await chains(SERVERS.slice(3), [{ name: "release-bad", servers: ["app-1"], app: { manageCommand: [] } }]);
+        expect(run.value).toEqual({
+            "release-bad": { resourceError: true, message: "`app.manageCommand` must name at least the image's Python, e.g. [python, /app/manage.py]." },
+        });
     });
 });

@@ -1,11 +1,16 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { DB_CA_PATH, FRONTEND_CONFIG_FILE } from "../../model/layout";
 import type { Service } from "../../model/services";
 import { localScriptCommand } from "../localScripts";
 import type { AppServer } from "../server/AppServers";
-import { deployCommand, envFileCommand, healthCommand, migrateCommand } from "./commands";
-import { HOST_SCRIPTS, envFileDigest, remoteScript, renderEnvFile, scriptAssetPath, scriptDigest } from "./hostFiles";
+import { contentDigest, renderBackendEnv, renderFrontendConfig, verifiedDatabaseUrl } from "./appFiles";
+import { ReleaseAppArgs, appDbRightsCommand, appDeployCommand, appMigrateCommand, healthContract } from "./appSteps";
+import { envFileCommand, healthCommand, publicFileCommand } from "./commands";
+import { HOST_SCRIPTS, remoteScript, scriptAssetPath, scriptDigest } from "./hostFiles";
+
+export type { ReleaseAppArgs } from "./appSteps";
 
 export interface ReleaseChainArgs {
     readonly environmentName: string;
@@ -17,13 +22,24 @@ export interface ReleaseChainArgs {
     /** The droplets, with their connections and the resources that make them ready. */
     readonly servers: readonly AppServer[];
     readonly hostnames: Readonly<Record<Service, string>>;
-    /** The backend's `DATABASE_URL` (secret). */
+    /** The app user's `DATABASE_URL` (secret); the chain makes it verify the server (`sslmode=verify-full`). */
     readonly databaseUrl: pulumi.Input<string>;
+    /** The cluster admin's URI on the app database (secret): only the rights step uses it, on stdin. */
+    readonly databaseAdminUrl: pulumi.Input<string>;
+    /** The app's database role, given its rights by the admin. */
+    readonly databaseUser: string;
+    /** The cluster's CA certificate (PEM), written to the backend droplets. */
+    readonly databaseCaCertificate: pulumi.Input<string>;
     /**
      * Resources that must exist before anything connects to the database, e.g. the database firewall:
-     * until it admits the backend droplets, `migrate` cannot connect. Default none.
+     * until it admits the backend droplets, nothing can connect. Default none.
      */
     readonly databaseReady?: pulumi.Resource[];
+    readonly app: ReleaseAppArgs;
+    /** Django's signing key (secret). Default: generated once and kept in the state as a secret. */
+    readonly secretKey?: pulumi.Input<string>;
+    /** The superuser's password (secret). Default: generated once and kept in the state, when the env uses it. */
+    readonly superuserPassword?: pulumi.Input<string>;
     /** Webhook URLs for the notification; each optional (secrets). */
     readonly slackWebhookUrl?: pulumi.Input<string>;
     readonly teamsWebhookUrl?: pulumi.Input<string>;
@@ -32,10 +48,11 @@ export interface ReleaseChainArgs {
 const CHAIN = { addPreviousOutputInEnv: false } as const;
 
 /**
- * One release: env file → migrate → deploy backend → health check backend → deploy frontend →
- * health check frontend → notify. Every step carries the SHA and digest in `triggers`, so a new SHA
- * replaces exactly this chain. No step has a `delete` command: a replacement creates the new step
- * before deleting the old one, and deleting must never touch the release that just went live.
+ * One release: env file, CA certificate and runtime configuration → database rights → migrate →
+ * deploy backend → health check backend → deploy frontend → health check frontend → notify. Every step
+ * carries the SHA and digest in `triggers`, so a new SHA replaces exactly this chain. No step has a
+ * `delete` command: a replacement creates the new step before deleting the old one, and deleting must
+ * never touch the release that just went live.
  */
 export class ReleaseChain extends pulumi.ComponentResource {
     public readonly healthChecks: readonly command.remote.Command[];
@@ -47,21 +64,32 @@ export class ReleaseChain extends pulumi.ComponentResource {
         const frontends = args.servers.filter((s) => s.services.includes("frontend"));
         if (backends.length === 0) throw new pulumi.ResourceError("`servers` must include at least one server that runs the backend.", this);
         if (frontends.length === 0) throw new pulumi.ResourceError("`servers` must include at least one server that runs the frontend.", this);
+        if (args.app.manageCommand.length === 0) throw new pulumi.ResourceError("`app.manageCommand` must name at least the image's Python, e.g. [python, /app/manage.py].", this);
+        const app = args.app;
         const triggers = (service: Service) => [args.imageSha, args.digests[service]];
 
-        // Generated once and kept in state as a secret: Django's signing key.
-        const secretKey = new random.RandomPassword(`${name}-django-secret-key`, { length: 64, special: false }, { parent: this });
+        // Generated once and kept in state as secrets, unless the stack holds them.
+        const secretKey = args.secretKey ?? new random.RandomPassword(`${name}-django-secret-key`, { length: 64, special: false }, { parent: this }).result;
+        const usesPassword = app.env.some((line) => line.value.includes("{superuserPassword}"));
+        const superuserPassword =
+            args.superuserPassword ?? (usesPassword ? new random.RandomPassword(`${name}-superuser-password`, { length: 32, special: false }, { parent: this }).result : "");
+        const plainValues = { backendHostname: args.hostnames.backend, frontendHostname: args.hostnames.frontend, settingsModule: app.settingsModule, djangoEnv: app.djangoEnv };
         const backendEnv = pulumi.secret(
             pulumi
-                .all([args.databaseUrl, secretKey.result])
-                .apply(([url, key]) => renderEnvFile({ DATABASE_URL: url, DJANGO_SECRET_KEY: key, DJANGO_ALLOWED_HOSTS: args.hostnames.backend, DJANGO_DEBUG: "False" })),
+                .all([args.databaseUrl, secretKey, superuserPassword])
+                .apply(([url, key, password]) =>
+                    renderBackendEnv(app.env, { ...plainValues, databaseUrl: verifiedDatabaseUrl(url, DB_CA_PATH), secretKey: key, superuserPassword: password }, app.secretEnv),
+                ),
         );
+        const frontendConfig = renderFrontendConfig(app.frontendConfig, plainValues);
+        const caCertificate = pulumi.output(args.databaseCaCertificate);
 
-        // A running container never rereads its env file: a changed one must swap in a new container.
-        // deploy.sh compares the file's SHA-256 with the live release's; this is the same digest, so a
-        // change replaces the backend's deploy and health steps (secret: it is derived from secrets).
-        const backendTriggers = [...triggers("backend"), pulumi.secret(backendEnv.apply(envFileDigest))];
-        const stepTriggers = (service: Service) => (service === "backend" ? backendTriggers : triggers(service));
+        // A running container never rereads its env file or mounted files: a changed one must swap in a
+        // new container. This digest of them is a trigger of the service's deploy and health steps
+        // (secret for the backend: it is derived from secrets); deploy.sh keeps its own of the same.
+        const backendTriggers = [...triggers("backend"), pulumi.secret(pulumi.all([backendEnv, caCertificate]).apply(([env, ca]) => contentDigest(env, ca)))];
+        const frontendTriggers = [...triggers("frontend"), contentDigest(frontendConfig)];
+        const stepTriggers = (service: Service) => (service === "backend" ? backendTriggers : frontendTriggers);
 
         // Ship the scripts to every server; a content change re-ships them.
         const scripts = new Map<string, pulumi.Resource[]>();
@@ -88,29 +116,43 @@ export class ReleaseChain extends pulumi.ComponentResource {
             );
         }
 
-        const envFiles = new Map<string, command.remote.Command>();
-        for (const server of backends) {
-            envFiles.set(
-                server.key,
-                new command.remote.Command(
-                    `${name}-${server.key}-env-backend`,
-                    { connection: server.connection, create: envFileCommand("backend"), stdin: backendEnv, logging: command.remote.Logging.Stderr, ...CHAIN },
-                    { parent: this, dependsOn: server.ready },
-                ),
+        // Files from stdin, without triggers: a changed content is an update that writes them again.
+        const file = (server: AppServer, role: string, create: string, stdin: pulumi.Input<string>, logging: command.remote.Logging) =>
+            new command.remote.Command(
+                `${name}-${server.key}-${role}`,
+                { connection: server.connection, create, stdin, logging, ...CHAIN },
+                { parent: this, dependsOn: server.ready },
             );
-        }
+        const envFiles = new Map(backends.map((s) => [s.key, file(s, "env-backend", envFileCommand("backend"), backendEnv, command.remote.Logging.Stderr)]));
+        const caFiles = new Map(backends.map((s) => [s.key, file(s, "db-ca", publicFileCommand(DB_CA_PATH), caCertificate, command.remote.Logging.Stderr)]));
+        const configFiles = new Map(frontends.map((s) => [s.key, file(s, "env-frontend", publicFileCommand(FRONTEND_CONFIG_FILE), frontendConfig, command.remote.Logging.Stderr)]));
 
+        // The database rights, as the cluster's admin, from the first backend droplet (the only address
+        // the database trusts): before any migration or container change. Its output names no secret.
         const first = backends[0];
-        const migrate = new command.remote.Command(
-            `${name}-migrate`,
+        const firstReady = [...scripts.get(first.key)!, caFiles.get(first.key)!, ...(args.databaseReady ?? [])];
+        const rights = new command.remote.Command(
+            `${name}-db-rights`,
             {
                 connection: first.connection,
-                create: pulumi.output(args.images.backend).apply(migrateCommand),
+                create: pulumi.output(args.images.backend).apply((image) => appDbRightsCommand(app, image, args.databaseUser)),
+                stdin: pulumi.secret(pulumi.output(args.databaseAdminUrl).apply((url) => `${verifiedDatabaseUrl(url, DB_CA_PATH)}\n`)),
                 triggers: triggers("backend"),
                 logging: command.remote.Logging.StdoutAndStderr,
                 ...CHAIN,
             },
-            { parent: this, dependsOn: [envFiles.get(first.key)!, ...scripts.get(first.key)!, ...(args.databaseReady ?? [])] },
+            { parent: this, dependsOn: firstReady },
+        );
+        const migrate = new command.remote.Command(
+            `${name}-migrate`,
+            {
+                connection: first.connection,
+                create: pulumi.output(args.images.backend).apply((image) => appMigrateCommand(app, image)),
+                triggers: triggers("backend"),
+                logging: command.remote.Logging.StdoutAndStderr,
+                ...CHAIN,
+            },
+            { parent: this, dependsOn: [envFiles.get(first.key)!, rights, ...firstReady] },
         );
 
         const step = (server: AppServer, service: Service, after: pulumi.Resource[]) => {
@@ -120,7 +162,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
                     connection: server.connection,
                     create: pulumi
                         .output(args.images[service])
-                        .apply((image) => deployCommand({ service, release: args.imageSha, image, hostname: args.hostnames[service], withEnvFile: service === "backend" })),
+                        .apply((image) => appDeployCommand(service, app, { release: args.imageSha, image, hostname: args.hostnames[service] })),
                     triggers: stepTriggers(service),
                     logging: command.remote.Logging.StdoutAndStderr,
                     ...CHAIN,
@@ -131,7 +173,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 `${name}-${server.key}-health-${service}`,
                 {
                     connection: server.connection,
-                    create: healthCommand(service, args.hostnames[service]),
+                    create: healthCommand(args.hostnames[service], healthContract(service, app)),
                     triggers: stepTriggers(service),
                     logging: command.remote.Logging.StdoutAndStderr,
                     ...CHAIN,
@@ -140,9 +182,9 @@ export class ReleaseChain extends pulumi.ComponentResource {
             );
         };
 
-        const backendHealth = backends.map((server) => step(server, "backend", [migrate, envFiles.get(server.key)!]));
-        const frontendHealth = frontends.map((server) => step(server, "frontend", backendHealth));
-        this.healthChecks = [...backendHealth, ...frontendHealth];
+        const backendChecks = backends.map((server) => step(server, "backend", [migrate, envFiles.get(server.key)!, caFiles.get(server.key)!]));
+        const frontendChecks = frontends.map((server) => step(server, "frontend", [...backendChecks, configFiles.get(server.key)!]));
+        this.healthChecks = [...backendChecks, ...frontendChecks];
 
         // Runs where `pulumi up` runs; never fails the release (see host/local/notify.mjs).
         const webhooks = pulumi.secret(

@@ -31,7 +31,7 @@ beforeAll(async () => {
             const pulumi = await import("@pulumi/pulumi");
             const { ReleaseImages } = await import("./ReleaseImages");
             const dev = new ReleaseImages("images-dev", {
-                environmentName: "dev",
+                tagPrefix: "dev",
                 imageSha: SHA,
                 registryEndpoint: REGISTRY,
                 registryServer: "registry.digitalocean.com",
@@ -40,7 +40,7 @@ beforeAll(async () => {
             });
             // Credentials given as a plain string: they must still reach the provider as a secret.
             const uat = new ReleaseImages("images-uat", {
-                environmentName: "uat2",
+                tagPrefix: "uat2",
                 imageSha: UAT_SHA,
                 registryEndpoint: REGISTRY,
                 registryServer: "registry.digitalocean.com",

@@ -4,8 +4,8 @@ import type { Service } from "../../model/services";
 import { pinnedReference, registryAuthFromDockerConfig, releaseTag, repositoryOf } from "./images";
 
 export interface ReleaseImagesArgs {
-    /** Short environment name: tags are `<env>-<sha>`. */
-    readonly environmentName: string;
+    /** Tags are `<tagPrefix>-<sha>`, as the app's build pushes them (ProjectMeats: `development`, `uat`, `production`). */
+    readonly tagPrefix: string;
     /** Commit SHA of the release. */
     readonly imageSha: string;
     /** e.g. `registry.digitalocean.com/projectmeats`. */
@@ -19,7 +19,7 @@ export interface ReleaseImagesArgs {
 }
 
 /**
- * Resolves each service's `<env>-<sha>` tag to its digest through the registry, so the release
+ * Resolves each service's `<prefix>-<sha>` tag to its digest through the registry, so the release
  * deploys `repository@sha256:…` and a re-pushed tag cannot slip a different image in.
  */
 export class ReleaseImages extends pulumi.ComponentResource {
@@ -35,7 +35,7 @@ export class ReleaseImages extends pulumi.ComponentResource {
         const registryAuth = pulumi.secret(pulumi.all([args.registryCredentials, args.registryServer]).apply(([config, server]) => registryAuthFromDockerConfig(config, server)));
         const provider = new docker.Provider(`${name}-registry`, { disableDockerDaemonCheck: true, registryAuth: [registryAuth] }, { parent: this });
 
-        const tag = releaseTag(args.environmentName, args.imageSha);
+        const tag = releaseTag(args.tagPrefix, args.imageSha);
         const services: Service[] = ["backend", "frontend"];
         const digests = {} as Record<Service, pulumi.Output<string>>;
         const images = {} as Record<Service, pulumi.Output<string>>;

@@ -1,7 +1,11 @@
-import { DeployCommandArgs, deployCommand, envFileCommand, healthCommand, migrateCommand } from "./commands";
+import { DeployCommandArgs, HealthContract, dbRightsCommand, deployCommand, envFileCommand, healthCommand, migrateCommand, publicFileCommand } from "./commands";
 
 const IMAGE = `registry.digitalocean.com/projectmeats/backend@sha256:${"ab".repeat(32)}`;
 const WAIT = "{ cloud-init status --wait >/dev/null || [ $? -eq 2 ]; }";
+const CA = { host: "/srv/projectmeats/db-ca.crt", container: "/srv/projectmeats/db-ca.crt" };
+const MANAGE = ["python", "/app/manage.py"];
+/** ProjectMeats' health contract: readiness 2xx and `status` healthy (backend/projectmeats/health.py). */
+const BACKEND_HEALTH: HealthContract = { healthPath: "/api/v1/health/", readyPath: "/api/v1/ready/", healthJson: { field: "status", value: "healthy" } };
 
 describe("envFileCommand", () => {
     test.each([
@@ -12,33 +16,123 @@ describe("envFileCommand", () => {
     });
 });
 
+describe("publicFileCommand", () => {
+    test("waits for cloud-init, then replaces the file with stdin, mode 0644 (a container's user reads it), atomically", () => {
+        expect(publicFileCommand("/srv/projectmeats/db-ca.crt")).toBe(
+            `${WAIT} && { (umask 022 && cat > /srv/projectmeats/db-ca.crt.new) && mv -f /srv/projectmeats/db-ca.crt.new /srv/projectmeats/db-ca.crt; }`,
+        );
+    });
+});
+
+describe("dbRightsCommand", () => {
+    const RIGHTS = "bash /srv/projectmeats/bin/db-rights.sh";
+    test("runs db-rights.sh in the pinned backend image with the app's role, its Python and the CA certificate; BYPASSRLS when asked", () => {
+        expect(dbRightsCommand({ image: IMAGE, appUser: "projectmeats", python: "python", mountFiles: [CA], bypassRowLevelSecurity: true })).toBe(
+            `${RIGHTS} --image ${IMAGE} --app-user projectmeats --python python --mount-file /srv/projectmeats/db-ca.crt:/srv/projectmeats/db-ca.crt --bypass-rls`,
+        );
+    });
+
+    test("without bypassRowLevelSecurity, only the schema right", () => {
+        expect(dbRightsCommand({ image: IMAGE, appUser: "shop", python: "python3", bypassRowLevelSecurity: false })).toBe(
+            `${RIGHTS} --image ${IMAGE} --app-user shop --python python3`,
+        );
+    });
+
+    test("no secret is in the text: the admin's URI goes on stdin", () => {
+        expect(dbRightsCommand({ image: IMAGE, appUser: "projectmeats", python: "python", mountFiles: [CA], bypassRowLevelSecurity: true })).not.toMatch(
+            /postgres|doadmin|password/,
+        );
+    });
+});
+
 describe("migrateCommand", () => {
-    test("runs migrate.sh with the pinned image and the backend's env file", () => {
-        expect(migrateCommand(IMAGE)).toBe(`bash /srv/projectmeats/bin/migrate.sh --image ${IMAGE} --env-file /srv/projectmeats/backend.env`);
+    const MIGRATE = `bash /srv/projectmeats/bin/migrate.sh --image ${IMAGE} --env-file /srv/projectmeats/backend.env`;
+
+    test("runs migrate.sh with the pinned image, the backend's env file and the manage command", () => {
+        expect(migrateCommand({ image: IMAGE, manageCommand: MANAGE })).toBe(`${MIGRATE} --manage 'python /app/manage.py'`);
+    });
+
+    test("with the CA certificate, ProjectMeats' pre-migrate steps and its post-migrate command", () => {
+        expect(
+            migrateCommand({
+                image: IMAGE,
+                manageCommand: MANAGE,
+                mountFiles: [CA],
+                preMigrate: [
+                    { app: "suppliers", target: "0002" },
+                    { app: "purchase_orders", target: "0002" },
+                ],
+                postMigrate: [["setup_superuser"], ["loaddata", "initial.json"]],
+            }),
+        ).toBe(
+            `${MIGRATE} --manage 'python /app/manage.py' --mount-file /srv/projectmeats/db-ca.crt:/srv/projectmeats/db-ca.crt ` +
+                "--pre-migrate 'suppliers 0002' --pre-migrate 'purchase_orders 0002' --post-migrate setup_superuser --post-migrate 'loaddata initial.json'",
+        );
     });
 
     test("an image reference that is not a plain word is quoted, never interpreted", () => {
-        expect(migrateCommand("img; rm -rf /")).toBe("bash /srv/projectmeats/bin/migrate.sh --image 'img; rm -rf /' --env-file /srv/projectmeats/backend.env");
+        expect(migrateCommand({ image: "img; rm -rf /", manageCommand: MANAGE })).toBe(
+            "bash /srv/projectmeats/bin/migrate.sh --image 'img; rm -rf /' --env-file /srv/projectmeats/backend.env --manage 'python /app/manage.py'",
+        );
     });
 });
 
 describe("deployCommand", () => {
-    const backend: DeployCommandArgs = { service: "backend", release: "1111111aaaaaaa", image: IMAGE, hostname: "api.dev.projectmeats.com", withEnvFile: true };
-    const frontend: DeployCommandArgs = { service: "frontend", release: "1111111aaaaaaa", image: "fe@sha256:0", hostname: "dev.projectmeats.com", withEnvFile: false };
+    const backend: DeployCommandArgs = {
+        service: "backend",
+        release: "1111111aaaaaaa",
+        image: IMAGE,
+        containerPort: 8000,
+        health: BACKEND_HEALTH,
+        hostname: "api.dev.projectmeats.com",
+        withEnvFile: true,
+    };
+    const frontend: DeployCommandArgs = {
+        service: "frontend",
+        release: "1111111aaaaaaa",
+        image: "fe@sha256:0",
+        containerPort: 80,
+        health: { healthPath: "/" },
+        hostname: "dev.projectmeats.com",
+        withEnvFile: false,
+    };
     const DEPLOY = "bash /srv/projectmeats/bin/deploy.sh";
-    const BACKEND_PORTS = "--container-port 8000 --ports 8000,8001 --health-path /api/v1/health/";
+    const BACKEND = `${DEPLOY} --service backend --release 1111111aaaaaaa --image ${IMAGE} --container-port 8000 --ports 8000,8001 --health-path /api/v1/health/ --ready-path /api/v1/ready/ --json-field status --json-value healthy --health-host api.dev.projectmeats.com --env-file /srv/projectmeats/backend.env`;
     const FRONTEND_PORTS = "--container-port 80 --ports 8080,8081 --health-path /";
 
-    test("backend: its container port, port pair, health path and env file, and collectstatic", () => {
-        expect(deployCommand(backend)).toBe(
-            `${DEPLOY} --service backend --release 1111111aaaaaaa --image ${IMAGE} --container-port 8000 --ports 8000,8001 --health-path /api/v1/health/ ` +
-                "--health-host api.dev.projectmeats.com --env-file /srv/projectmeats/backend.env --collectstatic",
+    test("backend: its container port, port pair, health contract and env file", () => {
+        expect(deployCommand(backend)).toBe(BACKEND);
+    });
+
+    test("backend as ProjectMeats runs it: its persistent media folder given to its user, the CA certificate, its own command", () => {
+        expect(
+            deployCommand({
+                ...backend,
+                persistentFolders: [{ host: "/srv/projectmeats/data/media", container: "/app/media" }],
+                persistentOwner: "1000:1000",
+                mountFiles: [CA],
+                command: ["sh", "-c", "exec gunicorn projectmeats.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3}"],
+            }),
+        ).toBe(
+            `${BACKEND} --persist /srv/projectmeats/data/media:/app/media --persist-owner 1000:1000 --mount-file /srv/projectmeats/db-ca.crt:/srv/projectmeats/db-ca.crt ` +
+                "-- sh -c 'exec gunicorn projectmeats.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3}'",
         );
     });
 
-    test("frontend: its container port, port pair and health path; no env file, no collectstatic", () => {
+    test("no persistent folder: no owner either; an empty command keeps the image's CMD", () => {
+        expect(deployCommand({ ...backend, persistentOwner: "1000:1000", command: [] })).toBe(BACKEND);
+    });
+
+    test("frontend: its container port, port pair and health path; no env file", () => {
         expect(deployCommand(frontend)).toBe(
             `${DEPLOY} --service frontend --release 1111111aaaaaaa --image fe@sha256:0 --container-port 80 --ports 8080,8081 --health-path / --health-host dev.projectmeats.com`,
+        );
+    });
+
+    test("frontend with its runtime configuration mounted read-only", () => {
+        expect(deployCommand({ ...frontend, mountFiles: [{ host: "/srv/projectmeats/frontend-config.js", container: "/usr/share/nginx/html/env-config.js" }] })).toBe(
+            `${DEPLOY} --service frontend --release 1111111aaaaaaa --image fe@sha256:0 ${FRONTEND_PORTS} --health-host dev.projectmeats.com ` +
+                "--mount-file /srv/projectmeats/frontend-config.js:/usr/share/nginx/html/env-config.js",
         );
     });
 
@@ -60,32 +154,38 @@ describe("deployCommand", () => {
             `${DEPLOY} --service frontend --release 1111111aaaaaaa --image fe@sha256:0 ${FRONTEND_PORTS} --health-host projectmeats.com`,
         ],
         ["hostname, quoted", { hostname: "a b" }, `${DEPLOY} --service frontend --release 1111111aaaaaaa --image fe@sha256:0 ${FRONTEND_PORTS} --health-host 'a b'`],
+        [
+            "container port",
+            { containerPort: 8080 },
+            `${DEPLOY} --service frontend --release 1111111aaaaaaa --image fe@sha256:0 --container-port 8080 --ports 8080,8081 --health-path / --health-host dev.projectmeats.com`,
+        ],
     ])("the %s is passed as given", (_, change, rendered) => {
         expect(deployCommand({ ...frontend, ...change })).toBe(rendered);
     });
 
-    test.each([
-        [
-            "a frontend with an env file gets its own",
-            { ...frontend, withEnvFile: true },
+    test("a frontend with an env file gets its own", () => {
+        expect(deployCommand({ ...frontend, withEnvFile: true })).toBe(
             `${DEPLOY} --service frontend --release 1111111aaaaaaa --image fe@sha256:0 ${FRONTEND_PORTS} --health-host dev.projectmeats.com --env-file /srv/projectmeats/frontend.env`,
-        ],
-        [
-            "a backend without one still collects static files",
-            { ...backend, withEnvFile: false },
-            `${DEPLOY} --service backend --release 1111111aaaaaaa --image ${IMAGE} ${BACKEND_PORTS} --health-host api.dev.projectmeats.com --collectstatic`,
-        ],
-    ])("withEnvFile: %s", (_, args, rendered) => {
-        expect(deployCommand(args)).toBe(rendered);
+        );
     });
 });
 
 describe("healthCommand", () => {
-    test.each([
-        ["backend", "api.dev.projectmeats.com", "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/api/v1/health/ --host api.dev.projectmeats.com --deadline 30"],
-        ["frontend", "dev.projectmeats.com", "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host dev.projectmeats.com --deadline 30"],
-        ["frontend", "x'y", `bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host 'x'"'"'y' --deadline 30`],
-    ] as const)("%s on %s: through nginx on the host, with the public hostname", (service, hostname, rendered) => {
-        expect(healthCommand(service, hostname)).toBe(rendered);
+    test.each<[string, HealthContract, string]>([
+        [
+            "api.dev.projectmeats.com",
+            BACKEND_HEALTH,
+            "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/api/v1/health/ --ready-url http://127.0.0.1/api/v1/ready/ --json-field status --json-value healthy " +
+                "--host api.dev.projectmeats.com --deadline 30",
+        ],
+        ["dev.projectmeats.com", { healthPath: "/" }, "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host dev.projectmeats.com --deadline 30"],
+        ["x'y", { healthPath: "/" }, `bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host 'x'"'"'y' --deadline 30`],
+        [
+            "api.example.com",
+            { healthPath: "/health", healthJson: { field: "checks.db", value: "all good" } },
+            "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/health --json-field checks.db --json-value 'all good' --host api.example.com --deadline 30",
+        ],
+    ])("on %s: through nginx on the host, with the public hostname and the health contract", (hostname, health, rendered) => {
+        expect(healthCommand(hostname, health)).toBe(rendered);
     });
 });

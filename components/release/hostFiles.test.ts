@@ -6,7 +6,7 @@ import { HOST_SCRIPTS, REMOTE_SCRIPT_DIR, envFileDigest, envFilePath, localScrip
 const REPOSITORY = path.resolve(__dirname, "..", "..");
 
 test("ships exactly the scripts of host/droplet/, the library first", () => {
-    expect(HOST_SCRIPTS).toEqual(["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh"]);
+    expect(HOST_SCRIPTS).toEqual(["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh", "db-rights.sh", "db-rights.py"]);
     expect([...HOST_SCRIPTS].sort()).toEqual(fs.readdirSync(path.join(REPOSITORY, "host", "droplet")).sort());
 });
 
@@ -19,6 +19,8 @@ test.each([
     ["health-check.sh", "host/droplet/health-check.sh", "../host/droplet/health-check.sh", "/srv/projectmeats/bin/health-check.sh"],
     ["migrate.sh", "host/droplet/migrate.sh", "../host/droplet/migrate.sh", "/srv/projectmeats/bin/migrate.sh"],
     ["deploy.sh", "host/droplet/deploy.sh", "../host/droplet/deploy.sh", "/srv/projectmeats/bin/deploy.sh"],
+    ["db-rights.sh", "host/droplet/db-rights.sh", "../host/droplet/db-rights.sh", "/srv/projectmeats/bin/db-rights.sh"],
+    ["db-rights.py", "host/droplet/db-rights.py", "../host/droplet/db-rights.py", "/srv/projectmeats/bin/db-rights.py"],
 ] as const)("%s: local %s, asset path %s (from infra/), remote %s", (script, local, asset, remote) => {
     expect(localScript(script)).toBe(path.join(REPOSITORY, local));
     expect(scriptAssetPath(script)).toBe(asset);

@@ -6,8 +6,11 @@ import { APP_ROOT, SCRIPT_DIR } from "../../model/layout";
 import { DROPLET_SCRIPTS_DIR, fromProgramDir } from "../../model/paths";
 import * as path from "path";
 
-/** The scripts shipped to every droplet, from `host/droplet/` in this repository. */
-export const HOST_SCRIPTS = ["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh"] as const;
+/**
+ * The scripts shipped to every droplet, from `host/droplet/` in this repository. `db-rights.py` runs
+ * inside the backend image (db-rights.sh hands it over as `python -c`).
+ */
+export const HOST_SCRIPTS = ["lib.sh", "health-check.sh", "migrate.sh", "deploy.sh", "db-rights.sh", "db-rights.py"] as const;
 export type HostScript = (typeof HOST_SCRIPTS)[number];
 
 export const REMOTE_SCRIPT_DIR = SCRIPT_DIR;

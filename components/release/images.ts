@@ -1,8 +1,11 @@
 /** Naming and pinning of release images. */
 
-/** The tag ProjectMeats' build pushes for an environment and commit: `<env>-<sha>`. */
-export function releaseTag(environmentName: string, sha: string): string {
-    return `${environmentName}-${sha}`;
+/**
+ * The tag the app's build pushes for a commit: `<prefix>-<sha>`; ProjectMeats' prefix is its environment,
+ * `development`, `uat` or `production` (Meats-Central/ProjectMeats `.github/workflows/main-pipeline.yml`).
+ */
+export function releaseTag(prefix: string, sha: string): string {
+    return `${prefix}-${sha}`;
 }
 
 /** `registry.digitalocean.com/<registry>/<repository>` */

@@ -45,6 +45,11 @@ export interface AppServersArgs {
     readonly registryCredentials: pulumi.Input<string>;
     /** Seconds to wait for a new droplet's SSH port. Default 300. */
     readonly sshWaitSeconds?: number;
+    /**
+     * Paths nginx answers only to the droplet itself and the VPC (so also a load balancer in it), e.g.
+     * the backend's health and readiness paths. Default none.
+     */
+    readonly internalPaths?: Partial<Readonly<Record<Service, readonly string[]>>>;
 }
 
 /** One droplet as the release chain needs it. */
@@ -153,7 +158,10 @@ export class AppServers extends pulumi.ComponentResource {
                     {
                         connection,
                         create: proxySitesCommand(group.services),
-                        stdin: renderProxySites(group.services, args.hostnames),
+                        stdin: renderProxySites(group.services, args.hostnames, undefined, {
+                            paths: args.internalPaths ?? {},
+                            allow: ["127.0.0.1", "::1", args.vpcIpRange],
+                        }),
                         logging: command.remote.Logging.StdoutAndStderr,
                         addPreviousOutputInEnv: false,
                     },

@@ -3,7 +3,7 @@
  * twice with the same input leaves the host as once. Secrets arrive on stdin, never in the text.
  */
 import type { Service } from "../../model/services";
-import { Command, Script, and, or, privately, quiet, render, toFile } from "../shell";
+import { Command, Script, and, or, privately, publicly, quiet, render, toFile } from "../shell";
 import { DEPLOY_USER, NGINX_DIR, SERVICE_PORTS, upstreamPath } from "../../model/layout";
 
 /**
@@ -23,6 +23,14 @@ export const DOCKER_CONFIG_PATH = `/home/${DEPLOY_USER}/.docker/config.json`;
  */
 export function writePrivateFileFromStdin(path: string): Script {
     return and(privately(toFile(["cat"], `${path}.new`)), ["mv", "-f", `${path}.new`, path]);
+}
+
+/**
+ * Replaces `path` with stdin, mode 0644, atomically: for files that are not secret but must be readable
+ * by a container's user when mounted (a CA certificate, the frontend's runtime configuration).
+ */
+export function writePublicFileFromStdin(path: string): Script {
+    return and(publicly(toFile(["cat"], `${path}.new`)), ["mv", "-f", `${path}.new`, path]);
 }
 
 /** Writes the Docker `config.json` read from stdin (mode 0600): the same as `docker login`. */
@@ -54,8 +62,48 @@ export function proxySitesCommand(services: readonly Service[]): string {
     );
 }
 
+/**
+ * Paths nginx answers only to the droplet itself, the VPC and the load balancer: the backend's health
+ * and readiness answers show the database's state (ProjectMeats' degraded health answer names the
+ * database host and port, backend/projectmeats/health.py). A DigitalOcean load balancer reaches droplets
+ * in its VPC over the VPC ("How to Manage Load Balancers", docs.digitalocean.com: "Load balancers
+ * automatically connect to Droplets that reside in the same VPC network"), so admitting the VPC admits it.
+ */
+export interface InternalPaths {
+    /** Exact paths per service, e.g. `/api/v1/health/`. */
+    readonly paths: Partial<Readonly<Record<Service, readonly string[]>>>;
+    /** Addresses and CIDR blocks admitted, e.g. `127.0.0.1`, `::1` and the VPC's range. */
+    readonly allow: readonly string[];
+}
+
+/** The proxy directives of a location that passes a request to a service's live container. */
+function proxyTo(service: Service): string[] {
+    return [
+        `        proxy_pass http://projectmeats_${service};`,
+        `        proxy_http_version 1.1;`,
+        `        proxy_set_header Connection "";`,
+        `        proxy_set_header Host $host;`,
+        `        proxy_set_header X-Real-IP $remote_addr;`,
+        `        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`,
+        // The scheme nginx itself was reached by: https only where TLS really ended here, so Django's
+        // SECURE_PROXY_SSL_HEADER never mistakes plain HTTP for HTTPS (settings/production.py).
+        `        proxy_set_header X-Forwarded-Proto $scheme;`,
+    ];
+}
+
 /** nginx server blocks for the services a droplet runs, one per public hostname. */
-export function renderProxySites(services: readonly Service[], hostnames: Readonly<Record<Service, string>>, listen: readonly string[] = ["80", "[::]:80"]): string {
+export function renderProxySites(
+    services: readonly Service[],
+    hostnames: Readonly<Record<Service, string>>,
+    listen: readonly string[] = ["80", "[::]:80"],
+    internal: InternalPaths = { paths: {}, allow: [] },
+): string {
+    for (const path of Object.values(internal.paths).flat()) {
+        if (!/^\/[A-Za-z0-9._~/-]*$/.test(path ?? "")) throw new Error(`an internal path must be an absolute URL path, got ${JSON.stringify(path)}`);
+    }
+    for (const source of internal.allow) {
+        if (!/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(source)) throw new Error(`an internal path's source must be an address or CIDR block, got ${JSON.stringify(source)}`);
+    }
     return services
         .map((service) =>
             [
@@ -67,14 +115,15 @@ export function renderProxySites(services: readonly Service[], hostnames: Readon
                 ...listen.map((address) => `    listen ${address};`),
                 `    server_name ${hostnames[service]};`,
                 `    client_max_body_size 25m;`,
+                ...(internal.paths[service] ?? []).flatMap((path) => [
+                    `    location = ${path} {`,
+                    ...internal.allow.map((source) => `        allow ${source};`),
+                    `        deny all;`,
+                    ...proxyTo(service),
+                    `    }`,
+                ]),
                 `    location / {`,
-                `        proxy_pass http://projectmeats_${service};`,
-                `        proxy_http_version 1.1;`,
-                `        proxy_set_header Connection "";`,
-                `        proxy_set_header Host $host;`,
-                `        proxy_set_header X-Real-IP $remote_addr;`,
-                `        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`,
-                `        proxy_set_header X-Forwarded-Proto $scheme;`,
+                ...proxyTo(service),
                 `    }`,
                 `}`,
                 ``,

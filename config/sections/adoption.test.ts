@@ -66,12 +66,6 @@ test.each([
         true,
         'stack "prod", key projectmeats:dbExtraTrustedDropletIds: got "pm-backend"; expected a droplet ID as `doctl compute droplet list` shows it, e.g. "386734086"',
     ],
-    [
-        "a droplet id listed twice",
-        { dbExtraTrustedDropletIds: ["1", "1"] },
-        true,
-        'stack "prod", key projectmeats:dbExtraTrustedDropletIds: got "[\\"1\\",\\"1\\"]"; expected each droplet ID listed once',
-    ],
 ])("rejects %s", (_name, values, owns, message) => {
     const problems = new Problems();
     validateAdoption(values, problems, owns, "prod");

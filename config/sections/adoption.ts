@@ -37,7 +37,6 @@ export function validateAdoption(values: AdoptionValues, problems: Problems, own
     }
     const extra = values.dbExtraTrustedDropletIds ?? [];
     for (const id of extra) if (!DROPLET_ID.test(id)) problems.add("dbExtraTrustedDropletIds", id, 'a droplet ID as `doctl compute droplet list` shows it, e.g. "386734086"');
-    if (new Set(extra).size !== extra.length) problems.add("dbExtraTrustedDropletIds", extra, "each droplet ID listed once");
     return {
         registry: values.adoptRegistry ?? false,
         databaseClusterId: clusterId,

@@ -11,6 +11,10 @@ function validate(values: DatabaseValues) {
 
 const S = 'stack "dev", key projectmeats:';
 
+test("accepts ProjectMeats' server version, 17 (its 21-db-backup-restore-do.yml installs the PostgreSQL 17 client to match the server)", () => {
+    expect(validate({ dbVersion: "17" }).problems).toEqual([]);
+});
+
 test("accepts the defaults", () => {
     expect(validate({})).toEqual({ database: { version: "15", size: "db-s-1vcpu-1gb", nodeCount: 1, name: "projectmeats", user: "projectmeats" }, problems: [] });
 });
@@ -20,7 +24,8 @@ test("accepts standby nodes on a plan with 2 GB of memory or more", () => {
 });
 
 test.each<[string, DatabaseValues, string]>([
-    ["an unsupported PostgreSQL version", { dbVersion: "12" }, `${S}dbVersion: got "12"; expected a PostgreSQL major version DigitalOcean offers, one of 13, 14, 15, 16, 17`],
+    ["an unsupported PostgreSQL version", { dbVersion: "12" }, `${S}dbVersion: got "12"; expected a PostgreSQL major version DigitalOcean offers, one of 14, 15, 16, 17`],
+    ["PostgreSQL 13, past its end of life", { dbVersion: "13" }, `${S}dbVersion: got "13"; expected a PostgreSQL major version DigitalOcean offers, one of 14, 15, 16, 17`],
     ["more than 3 database nodes", { dbNodeCount: 4 }, `${S}dbNodeCount: got "4"; expected 1 to 3: a PostgreSQL cluster has one primary and at most two standby nodes`],
     ["no database nodes", { dbNodeCount: 0 }, `${S}dbNodeCount: got "0"; expected 1 to 3: a PostgreSQL cluster has one primary and at most two standby nodes`],
     [

@@ -1,5 +1,6 @@
 import { Problems, formatProblem } from "../problems";
-import { GitHubValues, isRefPattern, isUnpinnedActionPattern, validateGitHub } from "./github";
+import { REGISTRY_SECRET_NAME, SLACK_SECRET_NAME, TEAMS_SECRET_NAME } from "../../components/github/secrets";
+import { GitHubValues, PROGRAM_SECRET_NAMES, isRefPattern, isUnpinnedActionPattern, validateGitHub } from "./github";
 
 const VALID: GitHubValues = {
     githubOwner: "Meats-Central",
@@ -109,7 +110,16 @@ describe("validateGitHub rejects", () => {
             { githubDeployBranches: [] },
             `${S}githubDeployBranches: got "[]"; expected at least one branch pattern allowed to deploy, e.g. ["development"]`,
         ],
-        ["a reviewer listed twice", { githubReviewers: ["octocat", "octocat"] }, `${S}githubReviewers: got "[\\"octocat\\",\\"octocat\\"]"; expected each reviewer listed once`],
+        [
+            "a database URL secret named like one the program writes itself",
+            { githubDatabaseUrlSecretName: "DOCR_DOCKER_CONFIG" },
+            `${S}githubDatabaseUrlSecretName: got "DOCR_DOCKER_CONFIG"; expected a name other than DOCR_DOCKER_CONFIG, SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_URL, which the program writes itself: the database URL secret would be silently dropped`,
+        ],
+        [
+            "a database URL secret named like the Slack webhook's",
+            { githubDatabaseUrlSecretName: "SLACK_WEBHOOK_URL" },
+            `${S}githubDatabaseUrlSecretName: got "SLACK_WEBHOOK_URL"; expected a name other than DOCR_DOCKER_CONFIG, SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_URL, which the program writes itself: the database URL secret would be silently dropped`,
+        ],
         [
             "a reviewer that is neither a login nor team:<slug>",
             { githubReviewers: ["team/platform"] },
@@ -186,4 +196,8 @@ test.each<[string, boolean]>([
     ["pulumi/actions@main", false],
 ])("isUnpinnedActionPattern(%p) is %p", (value, valid) => {
     expect(isUnpinnedActionPattern(value)).toBe(valid);
+});
+
+test("the secret names the program writes itself are the components' own", () => {
+    expect([...PROGRAM_SECRET_NAMES].sort()).toEqual([REGISTRY_SECRET_NAME, SLACK_SECRET_NAME, TEAMS_SECRET_NAME].sort());
 });

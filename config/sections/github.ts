@@ -13,6 +13,12 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 const GITHUB_LOGIN = GITHUB_OWNER;
 const GITHUB_TEAM = /^team:[a-z0-9][a-z0-9_-]{0,99}$/;
 const SECRET_NAME = /^[A-Z_][A-Z0-9_]{0,99}$/;
+/**
+ * The environment secrets the program writes besides the database URL (components/github/secrets.ts:
+ * the registry credential and the notification webhooks); config/sections/github.test.ts holds the two
+ * lists together.
+ */
+export const PROGRAM_SECRET_NAMES: readonly string[] = ["DOCR_DOCKER_CONFIG", "SLACK_WEBHOOK_URL", "TEAMS_WEBHOOK_URL"];
 /** GitHub's limits for environments — https://docs.github.com/en/rest/deployments/environments */
 export const MAX_ENVIRONMENT_REVIEWERS = 6;
 export const MAX_WAIT_TIMER_MINUTES = 43200;
@@ -86,7 +92,6 @@ export function validateGitHub(values: GitHubValues, problems: Problems, environ
     if (reviewers.length > MAX_ENVIRONMENT_REVIEWERS) {
         problems.add("githubReviewers", reviewers, `at most ${MAX_ENVIRONMENT_REVIEWERS} reviewers (users and teams together): GitHub's limit for an environment`);
     }
-    if (new Set(reviewers).size !== reviewers.length) problems.add("githubReviewers", reviewers, "each reviewer listed once");
     if (values.githubPreventSelfReview === true && reviewers.length === 0) {
         problems.add("githubPreventSelfReview", true, "false, or at least one entry in githubReviewers: GitHub refuses to prevent self-review without required reviewers");
     }
@@ -102,6 +107,12 @@ export function validateGitHub(values: GitHubValues, problems: Problems, environ
             "githubDatabaseUrlSecretName",
             databaseUrlSecretName,
             'a secret name of uppercase letters, digits and underscores, not starting with a digit or GITHUB_, e.g. "DEV_DB_URL"',
+        );
+    } else if (PROGRAM_SECRET_NAMES.includes(databaseUrlSecretName.toUpperCase())) {
+        problems.add(
+            "githubDatabaseUrlSecretName",
+            databaseUrlSecretName,
+            `a name other than ${PROGRAM_SECRET_NAMES.join(", ")}, which the program writes itself: the database URL secret would be silently dropped`,
         );
     }
     for (const check of values.githubRequiredChecks ?? []) {

@@ -15,7 +15,10 @@ interface Summary {
     results: { number: number; title: string; passed: boolean; problems: string[]; figures: Record<string, number | string> }[];
 }
 
-test("npm run rehearse passes every scenario with zero failed requests", async () => {
+const rehearsalDirs = () => fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("pm-rehearsal-"));
+
+test("npm run rehearse passes every scenario with zero failed requests, and leaves no folder behind", async () => {
+    const before = new Set(rehearsalDirs());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pm-rehearse-test-"));
     const summaryFile = path.join(dir, "summary.json");
     const log = path.join(dir, "rehearse.log");
@@ -38,6 +41,7 @@ test("npm run rehearse passes every scenario with zero failed requests", async (
         expect(swaps.map((r) => r.number)).toEqual([2, 3, 4, 5, 6]);
         expect(swaps.map((r) => r.figures["requests failed"])).toEqual([0, 0, 0, 0, 0]);
         expect(swaps.every((r) => Number(r.figures["requests served"]) > 0)).toBe(true);
+        expect(rehearsalDirs().filter((d) => !before.has(d))).toEqual([]);
         console.log(output.slice(output.indexOf("\nFigures")));
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

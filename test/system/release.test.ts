@@ -3,14 +3,14 @@
  * Docker Engine, a registry with auth, nginx and PostgreSQL. Numbered scenarios share one host, in
  * order, as successive releases would.
  */
-import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 import { renderProxySites } from "../../components/server/hostCommands";
 import { NGINX_DIR } from "../../model/layout";
+import { get as httpGet } from "../../tools/http";
+import { run as runCommand } from "../../tools/processes";
 import { buildAppImage } from "../../tools/standins/images";
-import { Services, startNginx, startServices } from "../../tools/standins/services";
+import { Services, startServices } from "../../tools/standins/services";
 
 jest.setTimeout(300000);
 
@@ -28,14 +28,9 @@ interface Result {
     readonly output: string;
 }
 
-function run(script: string, args: string[]): Promise<Result> {
-    return new Promise((resolve) => {
-        const child = spawn("bash", [path.join(SCRIPTS, script), ...args], { env: services.env });
-        let output = "";
-        child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-        child.on("close", (status) => resolve({ status, output }));
-    });
+async function run(script: string, args: string[]): Promise<Result> {
+    const result = await runCommand("bash", [path.join(SCRIPTS, script), ...args], { deadlineMs: 180_000, env: services.env, allowFailure: true });
+    return { status: result.status, output: result.output };
 }
 
 function deploy(release: string, image: string, extra: string[] = []): Promise<Result> {
@@ -70,20 +65,13 @@ function deploy(release: string, image: string, extra: string[] = []): Promise<R
     ]);
 }
 
-function get(pathname: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get({ host: "127.0.0.1", port: services.nginx.port, path: pathname, headers: { Host: HOST }, agent: false, timeout: 5000 }, (res) => {
-            let body = "";
-            res.on("data", (d: Buffer) => (body += d.toString()));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("error", reject);
-        req.on("timeout", () => req.destroy(new Error("timeout")));
-    });
+async function get(pathname: string): Promise<{ status: number; body: string }> {
+    const { status, body } = await httpGet(services.nginx.port, pathname, { hostHeader: HOST, deadlineMs: 5000 });
+    return { status, body };
 }
 
-function docker(...args: string[]): string {
-    return spawnSync("docker", args, { env: services.env, encoding: "utf8" }).stdout.trim();
+async function docker(...args: string[]): Promise<string> {
+    return (await runCommand("docker", args, { deadlineMs: 60_000, env: services.env, allowFailure: true })).stdout.trim();
 }
 
 /** A steady stream of requests (bounded in count and time) until `until` settles. */
@@ -116,16 +104,16 @@ beforeAll(async () => {
     services = await startServices();
     envFile = path.join(services.dir, "backend.env");
     fs.writeFileSync(envFile, `DATABASE_URL=${services.postgres.url}\nDJANGO_SECRET_KEY=${SECRET}\n`, { mode: 0o600 });
-    images.a = buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.a}` });
-    images.b = buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.b}`, startDelay: 1 });
-    images.bad = buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.bad}`, healthy: false });
-    images.d = buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.d}` });
-    images.mig = buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.mig}`, migrationFails: true });
+    images.a = await buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.a}` });
+    images.b = await buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.b}`, startDelay: 1 });
+    images.bad = await buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.bad}`, healthy: false });
+    images.d = await buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.d}` });
+    images.mig = await buildAppImage(services, { repository: "backend", tag: `e2e-${SHA.mig}`, migrationFails: true });
     fs.writeFileSync(path.join(services.nginx.upstreamDir, "backend.upstream"), "server 127.0.0.1:18101;\n");
     const site = renderProxySites(["backend"], { backend: HOST, frontend: "unused.e2e.test" }, [`127.0.0.1:${services.nginx.port}`])
         .split(NGINX_DIR)
         .join(services.nginx.upstreamDir);
-    startNginx(services, site);
+    await services.startNginx(site);
 });
 
 afterAll(async () => {
@@ -147,11 +135,11 @@ test("1. first release of a healthy image: started, checked, switched, serving",
 });
 
 test("2. the same SHA again is a no-op that succeeds", async () => {
-    const before = docker("inspect", "--format", "{{.Id}}", `projectmeats-backend-${SHA.a}`);
+    const before = await docker("inspect", "--format", "{{.Id}}", `projectmeats-backend-${SHA.a}`);
     const result = await deploy(SHA.a, images.a);
     expect(result.status).toBe(0);
     expect(result.output).toContain(`release ${SHA.a} is already live on port 18101; nothing to do`);
-    expect(docker("inspect", "--format", "{{.Id}}", `projectmeats-backend-${SHA.a}`)).toBe(before);
+    expect(await docker("inspect", "--format", "{{.Id}}", `projectmeats-backend-${SHA.a}`)).toBe(before);
 });
 
 test("3. a new SHA swaps with zero failed requests under a steady stream", async () => {
@@ -162,7 +150,7 @@ test("3. a new SHA swaps with zero failed requests under a steady stream", async
     expect(traffic.failures).toEqual([]);
     expect(traffic.served).toBeGreaterThan(50);
     expect(await get("/")).toEqual({ status: 200, body: `release e2e-${SHA.b}\n` });
-    expect(docker("inspect", "--format", "{{.State.Status}}", `projectmeats-backend-${SHA.a}`)).toBe("exited");
+    expect(await docker("inspect", "--format", "{{.State.Status}}", `projectmeats-backend-${SHA.a}`)).toBe("exited");
     expect(done(traffic)).toBe(true);
     console.log(`swap ${SHA.a} -> ${SHA.b}: ${traffic.served} requests served, ${traffic.failed} failed, over ${traffic.seconds}s`);
 });
@@ -172,16 +160,16 @@ test("4. an unhealthy image: the new container is removed, the old keeps serving
     expect(result.status).toBe(2);
     expect(result.output).toMatch(/unhealthy: http:\/\/127\.0\.0\.1:18101\/api\/v1\/health\/ answered 404, expected 200, after \d+\.\d+s/);
     expect(result.output).toContain(`release ${SHA.bad} failed; removing projectmeats-backend-${SHA.bad}, projectmeats-backend-${SHA.b} keeps serving`);
-    expect(docker("ps", "-a", "--filter", `name=projectmeats-backend-${SHA.bad}`, "--format", "{{.Names}}")).toBe("");
+    expect(await docker("ps", "-a", "--filter", `name=projectmeats-backend-${SHA.bad}`, "--format", "{{.Names}}")).toBe("");
     expect(await get("/")).toEqual({ status: 200, body: `release e2e-${SHA.b}\n` });
 });
 
 test("5. a transient pull failure is retried", async () => {
-    docker("rmi", images.d);
-    const restart = await services.interruptRegistry();
+    await docker("rmi", images.d);
+    await services.registry.stop();
     const deploying = deploy(SHA.d, images.d);
     await new Promise((r) => setTimeout(r, 2500));
-    await restart();
+    await services.registry.start();
     const result = await deploying;
     expect(result.status).toBe(0);
     expect(result.output).toMatch(/pull of .* failed \(attempt 1\); retrying in 1s/);
@@ -195,7 +183,7 @@ test("6. a failing migration stops the chain: nothing is deployed", async () => 
     expect(migrate.output).toContain("migration 0002_add_supplier failed: column already exists");
     expect(migrate.output).toContain("migrate: migrations failed; nothing was deployed");
     // The chain's deploy step depends on the migration; it never runs, so the live release stays.
-    expect(docker("ps", "-a", "--filter", `name=projectmeats-backend-${SHA.mig}`, "--format", "{{.Names}}")).toBe("");
+    expect(await docker("ps", "-a", "--filter", `name=projectmeats-backend-${SHA.mig}`, "--format", "{{.Names}}")).toBe("");
     expect(await get("/")).toEqual({ status: 200, body: `release e2e-${SHA.d}\n` });
 });
 
@@ -205,18 +193,18 @@ test("7. rollback to a kept release is one deploy of its SHA", async () => {
     expect(await get("/")).toEqual({ status: 200, body: `release e2e-${SHA.b}\n` });
 });
 
-test("8. only the last --keep stopped releases stay on the host", () => {
-    const stopped = docker("ps", "-a", "--filter", "label=projectmeats.service=backend", "--filter", "status=exited", "--format", "{{.Names}}").split("\n").filter(Boolean);
+test("8. only the last --keep stopped releases stay on the host", async () => {
+    const stopped = (await docker("ps", "-a", "--filter", "label=projectmeats.service=backend", "--filter", "status=exited", "--format", "{{.Names}}")).split("\n").filter(Boolean);
     expect(stopped.length).toBeLessThanOrEqual(2);
 });
 
 test("9. no secret value appears in any script output or container log", async () => {
     const outputs = [await deploy(SHA.b, images.b), await run("migrate.sh", ["--image", images.a, "--env-file", envFile])].map((r) => r.output).join("\n");
     expect(outputs).not.toContain(SECRET);
-    const logs = docker("ps", "-aq")
-        .split("\n")
-        .filter(Boolean)
-        .map((id) => spawnSync("docker", ["logs", id], { env: services.env, encoding: "utf8" }));
-    for (const log of logs) expect(`${log.stdout}${log.stderr}`).not.toContain(SECRET);
+    const ids = (await docker("ps", "-aq")).split("\n").filter(Boolean);
+    for (const id of ids) {
+        const log = await runCommand("docker", ["logs", id], { deadlineMs: 30_000, env: services.env, allowFailure: true });
+        expect(log.output).not.toContain(SECRET);
+    }
     expect(fs.statSync(envFile).mode & 0o777).toBe(0o600);
 });

@@ -1,136 +1,221 @@
 /**
- * The offline policy gate: runs the real program for one stack under mocks (no cloud, no
- * credentials), serves the real policy pack as the Pulumi CLI does, and reports every violation.
+ * The offline policy gate: runs the real program for a stack under mocks (no cloud, no credentials),
+ * serves the real policy pack as the Pulumi CLI does, and reports every violation.
  *
- *   npm run check -- --stack dev [--json] [--config KEY=VALUE]... [--plant FILE]
+ *   npm run check -- (--stack <stack> [--config-file FILE] [--plant FILE] | --all) [--json] [--config KEY=VALUE]...
  *
- * Exits 1 on a mandatory violation, 2 when the program itself fails (bad configuration, say).
- * `--plant FILE` adds or changes resources before analysis (JSON: { add: [...], patch: [...] }), to
- * prove the gate catches what it should.
+ * Exits 1 on a mandatory violation, 2 on any bad input — flags, a stack file, a configuration value, a
+ * plant file, a rule across stacks — or a program that fails; every problem at once, never a stack
+ * trace. `--json` always prints one JSON document, errors included. `--all` checks every stack in one
+ * process, the pack started once, then the rules across the stacks deployed to the account.
+ * `--plant FILE` adds or changes resources before analysis (see plant.ts), to prove the gate catches
+ * what it should.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { STACK_NAMES, stackFilePath } from "../stackFiles";
-import { RecordedResource, SECRET_SIG, isSecret, runProgram } from "../programRunner";
-import { startPolicyPack, Violation } from "./policyPack";
+import { STACK_NAMES, StackFile, StackFileError, readStackFile, stacksWithFiles } from "../stackFiles";
+import { RecordedResource, stackConfig } from "../programRunner";
+import { GateArgs, USAGE, helpText, parseArgs } from "./args";
+import { crossStackProblems, formatCrossStackProblem, stackFacts } from "./crossStack";
+import { Plant, PlantError, plantViolations, readPlant, unknownPatchTargets } from "./plant";
+import { PolicyPackCompileError, Violation, startPolicyPack } from "./policyPack";
+import { runStack } from "./programs";
+import { GateFailure, GateNote, GateReport, StackReport, exitCodeOf, renderJson, renderText } from "./report";
 
-interface Plant {
-    /** Resources to add: type, name, inputs, and optionally parent and dependencies (URNs). */
-    readonly add?: Array<Pick<RecordedResource, "type" | "name" | "inputs"> & Partial<RecordedResource>>;
-    /** Inputs to merge into existing resources, by name. */
-    readonly patch?: Array<{ readonly name: string; readonly inputs: Record<string, unknown> }>;
-}
+export { plantViolations } from "./plant";
+export { redact } from "./report";
 
-function usage(message: string): never {
-    process.stderr.write(`${message}\nusage: npm run check -- --stack <dev|uat|prod> [--json] [--config KEY=VALUE]... [--plant FILE]\n`);
-    process.exit(2);
-}
+const SECURE_NOTE =
+    "is secure: present and secret. Its form cannot be checked offline, without the stack's secrets provider; " +
+    "the gate ran the program with a placeholder of that form, and the program checks the real value when it runs with it.";
 
-function parseArgs(argv: string[]): { stack: string; json: boolean; plant?: string; config: Record<string, string> } {
-    let stack: string | undefined;
-    let json = false;
-    let plant: string | undefined;
-    const config: Record<string, string> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") json = true;
-        else if (arg === "--stack" || arg === "-s") stack = argv[++i];
-        else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
-        else if (arg === "--plant") plant = argv[++i];
-        else if (arg === "--config") {
-            const [key, ...value] = (argv[++i] ?? "").split("=");
-            if (!key || value.length === 0) usage("--config takes KEY=VALUE, e.g. projectmeats:dbNodeCount=2");
-            config[key.includes(":") ? key : `projectmeats:${key}`] = value.join("=");
-        } else usage(`unknown argument ${arg}`);
-    }
-    if (!stack) usage("--stack is required");
-    if (!fs.existsSync(stackFilePath(stack))) usage(`no stack file ${path.basename(stackFilePath(stack))}: the stacks are ${STACK_NAMES.join(", ")}`);
-    return { stack, json, plant, config };
-}
-
-/** Applies a plant file to the recorded resources. */
-export function plantViolations(resources: RecordedResource[], plant: Plant, stack: string): RecordedResource[] {
-    const patched = resources.map((r) => {
-        const change = plant.patch?.find((p) => p.name === r.name);
-        return change ? { ...r, inputs: { ...r.inputs, ...change.inputs } } : r;
-    });
-    const added = (plant.add ?? []).map(
-        (r): RecordedResource => ({
-            urn: `urn:pulumi:${stack}::projectmeats::${r.type}::${r.name}`,
-            id: `${r.name}-id`,
-            parent: "",
-            custom: true,
-            dependencies: [],
-            protect: false,
-            ignoreChanges: [],
-            replaceOnChanges: [],
-            deleteBeforeReplace: false,
-            additionalSecretOutputs: [],
-            importId: "",
-            ...r,
-        }),
-    );
-    return [...patched, ...added];
-}
-
-/** Inputs with every secret replaced by "[secret]". */
-export function redact(value: unknown): unknown {
-    if (isSecret(value)) return "[secret]";
-    if (Array.isArray(value)) return value.map(redact);
-    if (typeof value === "object" && value !== null)
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([k]) => k !== SECRET_SIG)
-                .map(([k, v]) => [k, redact(v)]),
-        );
-    return value;
-}
-
-function tree(resources: readonly RecordedResource[]): string[] {
-    const children = new Map<string, RecordedResource[]>();
-    for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-    const lines: string[] = [];
-    const visit = (parent: string, depth: number) => {
-        for (const r of children.get(parent) ?? []) {
-            lines.push(`${"  ".repeat(depth)}${r.type} ${r.name}`);
-            visit(r.urn, depth + 1);
-        }
+function stackFileFailure(stack: string, error: StackFileError): GateFailure {
+    return {
+        text: error.message,
+        errors: error.problems.map((p) => ({ kind: "stack-file", stacks: [stack], file: p.file, line: p.line, column: p.column, message: p.message })),
     };
-    const urns = new Set(resources.map((r) => r.urn));
-    for (const root of [...children.keys()].filter((p) => !urns.has(p))) visit(root, 0);
-    return lines;
 }
 
-async function main(): Promise<void> {
-    const args = parseArgs(process.argv.slice(2));
-    const run = await runProgram(args.stack, { config: args.config });
-    if (run.error) {
-        process.stderr.write(`The program failed for stack ${args.stack}:\n${run.error.message}\n`);
-        process.exit(2);
-    }
-    const resources = args.plant ? plantViolations(run.resources, JSON.parse(fs.readFileSync(args.plant, "utf8")) as Plant, args.stack) : run.resources;
-    const pack = await startPolicyPack();
-    let violations: Violation[];
-    try {
-        violations = await pack.analyzeStack(resources);
-    } finally {
-        await pack.stop();
-    }
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
-    if (args.json) {
-        const report = {
-            stack: args.stack,
-            resources: resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, inputs: redact(r.inputs), dependencies: r.dependencies })),
-            violations,
+/** The program's failure: a configuration error lists each problem by key; anything else is one message. */
+function programFailure(stack: string, error: Error): GateFailure {
+    const text = `The program failed for stack ${stack}:\n${error.message}`;
+    const problems = (error as Partial<{ problems: Array<{ key: string; value?: string; expected: string }> }>).problems;
+    if (error.name === "ConfigValidationError" && Array.isArray(problems)) {
+        // The message lists the problems in order, one "  - " line each.
+        const lines = error.message.split("\n").filter((line) => line.startsWith("  - "));
+        return {
+            text,
+            errors: problems.map((p, i) => ({
+                kind: "configuration",
+                stacks: [stack],
+                key: p.key,
+                value: p.value ?? null,
+                expected: p.expected,
+                message: lines[i]?.slice(4) ?? `key ${p.key}: expected ${p.expected}`,
+            })),
         };
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-        const out = [`Stack ${args.stack}: ${resources.length} resources`, ...tree(resources), ""];
-        out.push(violations.length === 0 ? "No policy violations." : `${violations.length} policy violation(s):`);
-        for (const v of violations) out.push(`  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`);
-        process.stdout.write(`${out.join("\n")}\n`);
     }
-    process.exit(mandatory.length > 0 ? 1 : 0);
+    if (error instanceof StackFileError) return stackFileFailure(stack, error);
+    return { text, errors: [{ kind: "program", stacks: [stack], message: error.message }] };
 }
 
-if (require.main === module) void main();
+/** The rules across stacks, over the deployed stacks whose configuration is valid on its own. */
+async function crossStackFailure(stacks: readonly string[], config: Readonly<Record<string, string>>): Promise<GateFailure | undefined> {
+    const { parseStackConfig } = await import("../../config/stackConfig");
+    const deployed = stacks.filter((stack) => (STACK_NAMES as readonly string[]).includes(stack));
+    const facts = deployed.flatMap((stack) => {
+        try {
+            const raw = stackConfig(stack, { config });
+            return [stackFacts(parseStackConfig(stack, raw.config, raw.secretKeys))];
+        } catch {
+            return []; // already reported by the stack's own run
+        }
+    });
+    const problems = crossStackProblems(facts, deployed);
+    if (problems.length === 0) return undefined;
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    return {
+        text: [
+            `The stacks ${deployed.join(", ")} do not fit together (${count}); fix them in their stack files:`,
+            ...problems.map((p) => `  - ${formatCrossStackProblem(p)}`),
+        ].join("\n"),
+        errors: problems.map((p) => ({ kind: "cross-stack", stacks: p.stacks, key: p.key, message: formatCrossStackProblem(p) })),
+    };
+}
+
+/** Checks the stacks `args` names; never throws for bad input, which becomes a failure in the report. */
+export async function check(args: GateArgs): Promise<GateReport> {
+    const failures: GateFailure[] = [];
+    const notes: GateNote[] = [];
+    const reports: StackReport[] = [];
+    const report = (): GateReport => ({ all: args.all, requested: args.stacks, exitCode: exitCodeOf(failures, reports), failures, notes, stacks: reports });
+
+    const files = new Map<string, StackFile>();
+    for (const stack of args.stacks) {
+        try {
+            const file = readStackFile(stack, args.configFile);
+            files.set(stack, file);
+            for (const key of file.secureKeys) notes.push({ stack, key, message: SECURE_NOTE });
+        } catch (e) {
+            if (!(e instanceof StackFileError)) throw e;
+            failures.push(stackFileFailure(stack, e));
+        }
+    }
+    let plant: Plant | undefined;
+    if (args.plant !== undefined) {
+        try {
+            plant = readPlant(args.plant);
+        } catch (e) {
+            if (!(e instanceof PlantError)) throw e;
+            failures.push({ text: e.message, errors: e.problems.map((message) => ({ kind: "plant", file: args.plant, message })) });
+        }
+    }
+    if (failures.length > 0) return report();
+
+    // The pack starts now, in its own process, and loads while the programs run. As the engine does,
+    // each resource is analyzed as it is registered (unless a plant changes resources afterwards), and
+    // the whole stack once its program has finished, while the next stack's program runs.
+    const starting = startPolicyPack().then(
+        (server) => ({ server }),
+        (error: Error) => ({ error }),
+    );
+    const analyses: Array<Promise<StackReport | undefined>> = [];
+    const analyzeResource = (resource: RecordedResource) => starting.then((started) => ("server" in started ? started.server.analyzeResource(resource) : []));
+    const analyze = (stack: string, resources: StackReport["resources"], perResource: Array<Promise<Violation[]>>) =>
+        starting.then(async (started) => {
+            if (!("server" in started)) return undefined;
+            // The answers do not depend on the order the requests arrive in; they are reported in the engine's order.
+            const [each, whole] = await Promise.all([Promise.all(perResource), started.server.analyzeStackOnly(resources)]);
+            const violations = [...each.flat(), ...whole];
+            return { stack, resources, violations };
+        });
+    try {
+        for (const stack of files.keys()) {
+            const perResource: Array<Promise<Violation[]>> = [];
+            const onResource = plant === undefined ? (resource: RecordedResource) => perResource.push(analyzeResource(resource)) : undefined;
+            const run = await runStack(stack, { config: args.config, onResource, stackFile: args.configFile });
+            if (run.error) {
+                failures.push(programFailure(stack, run.error));
+                await Promise.allSettled(perResource);
+            } else if (plant !== undefined) {
+                const unknown = unknownPatchTargets(run.resources, plant, stack, args.plant!);
+                if (unknown.length > 0) {
+                    failures.push({ text: unknown.join("\n"), errors: unknown.map((message) => ({ kind: "plant", file: args.plant, message })) });
+                } else {
+                    const planted = plantViolations(run.resources, plant, stack);
+                    analyses.push(analyze(stack, planted, planted.map(analyzeResource)));
+                }
+            } else {
+                analyses.push(analyze(stack, run.resources, perResource));
+            }
+        }
+        if (args.all) {
+            const across = await crossStackFailure([...files.keys()], args.config);
+            if (across) failures.push(across);
+        }
+        const started = await starting;
+        if ("error" in started) {
+            const diagnostics = started.error instanceof PolicyPackCompileError ? started.error.diagnostics : [started.error.message];
+            failures.push({ text: started.error.message, errors: diagnostics.map((message) => ({ kind: "policy-pack", message })) });
+        }
+        for (const analysis of await Promise.all(analyses)) if (analysis) reports.push(analysis);
+    } finally {
+        await Promise.allSettled(analyses);
+        const started = await starting;
+        if ("server" in started) await started.server.stop();
+    }
+    return report();
+}
+
+/** Writes and waits until the text has left the process: a slow reader still gets all of it. */
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+    return new Promise((resolve) => (text === "" ? resolve() : stream.write(text, () => resolve())));
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+    const stacks = stacksWithFiles();
+    const { args, problems } = parseArgs(argv, stacks);
+    if (args.help) {
+        await write(process.stdout, `${helpText(stacks)}\n`);
+        return 0;
+    }
+    let report: GateReport;
+    if (problems.length > 0) {
+        report = {
+            all: args.all,
+            requested: args.stacks,
+            exitCode: 2,
+            failures: [{ text: [...problems, USAGE].join("\n"), errors: problems.map((message) => ({ kind: "arguments", message })) }],
+            notes: [],
+            stacks: [],
+        };
+    } else {
+        try {
+            report = await check(args);
+        } catch (e) {
+            const message = `the gate itself failed: ${e instanceof Error ? e.message : String(e)}`;
+            report = { all: args.all, requested: args.stacks, exitCode: 2, failures: [{ text: message, errors: [{ kind: "gate", message }] }], notes: [], stacks: [] };
+        }
+    }
+    if (args.json) {
+        await write(process.stdout, renderJson(report));
+    } else {
+        const text = renderText(report);
+        await write(process.stdout, text.stdout);
+        await write(process.stderr, text.stderr);
+    }
+    return report.exitCode;
+}
+
+if (require.main === module) {
+    // A reader that goes away (`| head`) ends the answer, not the gate with a stack trace.
+    process.stdout.on("error", () => undefined);
+    main(process.argv.slice(2)).then(
+        (code) => {
+            // Not process.exit: the process ends once stdout has drained, so nothing is cut off.
+            process.exitCode = code;
+        },
+        (e: unknown) => {
+            process.stderr.write(`the gate itself failed: ${e instanceof Error ? e.message : String(e)}\n`);
+            process.exitCode = 2;
+        },
+    );
+}

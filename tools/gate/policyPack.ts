@@ -1,10 +1,17 @@
 /**
- * Serves the real policy pack the way the Pulumi CLI does — `@pulumi/pulumi/cmd/run-policy-pack`
- * started in the pack's folder prints the port of its gRPC Analyzer server — and feeds it resources
- * through the Analyzer interface: each resource (`Analyze`), then the whole stack (`AnalyzeStack`).
+ * Serves the real policy pack the way the Pulumi CLI does — the SDK's policy-pack runner
+ * (`@pulumi/pulumi/cmd/run-policy-pack`), started in the pack's folder, prints the port of its gRPC
+ * Analyzer server — and feeds it resources through the Analyzer interface: each resource (`Analyze`),
+ * then the whole stack (`AnalyzeStack`).
+ *
+ * The pack runs compiled ahead of time (`compilePolicyPack`, into `policy/bin/<hash>/`), not through
+ * ts-node: type-checking the pack at every start was most of the gate's time. `pulumi preview
+ * --policy-pack policy` is untouched: the CLI still loads `policy/index.ts` (package.json `main`).
  */
 import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
@@ -26,6 +33,11 @@ export interface Violation {
 
 export interface PolicyPackServer {
     readonly pid: number;
+    /** `Analyze` for one resource, as the engine sends it when the resource is registered. */
+    analyzeResource(resource: RecordedResource): Promise<Violation[]>;
+    /** `AnalyzeStack` alone, as the engine sends it once the program has finished. */
+    analyzeStackOnly(resources: readonly RecordedResource[]): Promise<Violation[]>;
+    /** Both: each resource, then the whole stack; violations in that order. */
     analyzeStack(resources: readonly RecordedResource[]): Promise<Violation[]>;
     stop(): Promise<void>;
 }
@@ -60,18 +72,21 @@ function diagnostics(response: analyzer.AnalyzeResponse): Violation[] {
 
 /**
  * Sends each policy its configuration, as the CLI does before analysis: the defaults of its
- * `configSchema` (what `--policy-pack-config` would override).
+ * `configSchema`, with `overrides` on top (what `--policy-pack-config` would give, by policy name).
  */
-async function configureDefaults(client: AnalyzerClient): Promise<void> {
+async function configure(client: AnalyzerClient, overrides: Readonly<Record<string, Record<string, unknown>>>): Promise<void> {
     const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
     const request = new analyzer.ConfigureAnalyzerRequest();
     for (const policy of info.getPoliciesList()) {
         const schema = (policy.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<string, { default?: unknown }>;
-        const defaults = Object.fromEntries(
-            Object.entries(schema)
-                .filter(([, p]) => p.default !== undefined)
-                .map(([k, p]) => [k, p.default]),
-        );
+        const defaults = {
+            ...Object.fromEntries(
+                Object.entries(schema)
+                    .filter(([, p]) => p.default !== undefined)
+                    .map(([k, p]) => [k, p.default]),
+            ),
+            ...overrides[policy.getName()],
+        };
         request
             .getPolicyconfigMap()
             .set(
@@ -82,11 +97,90 @@ async function configureDefaults(client: AnalyzerClient): Promise<void> {
     await call(client.configure.bind(client), request);
 }
 
-/** Starts the pack, as a child process whose PID is recorded and stopped by `stop()`. */
-export async function startPolicyPack(): Promise<PolicyPackServer> {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY_DIR] });
-    // The engine address is only dialled for log messages, which these policies do not send.
-    const child: ChildProcess = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
+/** The pack's own sources and build settings: what its compiled copy is keyed on. */
+function packInputs(): { files: string[]; hash: string } {
+    const files = fs
+        .readdirSync(POLICY_DIR)
+        .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.endsWith(".d.ts"))
+        .sort();
+    const hash = crypto.createHash("sha256");
+    for (const file of [...files, "tsconfig.json", "package.json"])
+        hash.update(`${file}\0`)
+            .update(fs.readFileSync(path.join(POLICY_DIR, file)))
+            .update("\0");
+    hash.update(fs.readFileSync(require.resolve("typescript/package.json")));
+    return { files, hash: hash.digest("hex").slice(0, 16) };
+}
+
+/** Thrown when the pack does not compile; the message lists every TypeScript error as file:line:column. */
+export class PolicyPackCompileError extends Error {
+    constructor(readonly diagnostics: readonly string[]) {
+        super(`The policy pack (policy/) does not compile, so the Pulumi CLI could not load it either:\n${diagnostics.map((d) => `  - ${d}`).join("\n")}`);
+        this.name = "PolicyPackCompileError";
+    }
+}
+
+/**
+ * The pack compiled to JavaScript in `policy/bin/<hash>/`, where the hash covers its sources, its
+ * tsconfig.json and package.json, and the TypeScript version: built on demand when stale, type-checked
+ * as the CLI's runner would (errors throw `PolicyPackCompileError`), and written to a temporary folder
+ * renamed into place, so concurrent gates never load half a build. Returns the entry point.
+ */
+export async function compilePolicyPack(): Promise<string> {
+    const { files, hash } = packInputs();
+    const binDir = path.join(POLICY_DIR, "bin");
+    const outDir = path.join(binDir, hash);
+    const entry = path.join(outDir, "index.js");
+    if (fs.existsSync(entry)) return entry;
+
+    // Loaded only to build: a gate whose pack is already built never loads the compiler.
+    const ts = await import("typescript");
+    const configFile = ts.readConfigFile(path.join(POLICY_DIR, "tsconfig.json"), (file) => ts.sys.readFile(file));
+    const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, POLICY_DIR);
+    const building = path.join(binDir, `.building-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
+    const program = ts.createProgram(
+        files.map((file) => path.join(POLICY_DIR, file)),
+        { ...parsed.options, outDir: building, rootDir: POLICY_DIR, noEmitOnError: true },
+    );
+    const emitted = program.emit();
+    const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (diagnostics.length > 0) {
+        fs.rmSync(building, { recursive: true, force: true });
+        throw new PolicyPackCompileError(
+            diagnostics.map((d) => {
+                const text = ts.flattenDiagnosticMessageText(d.messageText, " ");
+                if (!d.file || d.start === undefined) return text;
+                const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+                return `${path.relative(path.dirname(POLICY_DIR), d.file.fileName)}:${line + 1}:${character + 1}: ${text}`;
+            }),
+        );
+    }
+    try {
+        fs.renameSync(building, outDir);
+    } catch {
+        // Another gate built the same sources first; its build is identical.
+        fs.rmSync(building, { recursive: true, force: true });
+    }
+    // Older builds are of sources that no longer exist; keep only the newest few.
+    const builds = fs
+        .readdirSync(binDir)
+        .filter((name) => /^[0-9a-f]{16}$/.test(name) && name !== hash)
+        .map((name) => ({ name, time: fs.statSync(path.join(binDir, name)).mtimeMs }))
+        .sort((a, b) => b.time - a.time);
+    for (const old of builds.slice(2)) fs.rmSync(path.join(binDir, old.name), { recursive: true, force: true });
+    return entry;
+}
+
+/**
+ * Starts the pack, as a child process whose PID is recorded and stopped by `stop()`. The child runs the
+ * SDK's policy-pack runner (`run-policy-pack/run`, what `pulumi-analyzer-policy` starts) on the compiled
+ * pack through `servePack.js`, which leaves out only what a TypeScript pack needs (ts-node) and what a
+ * pack never uses (the inspector hooks for serializing closures).
+ */
+export async function startPolicyPack(settings: { readonly config?: Readonly<Record<string, Record<string, unknown>>> } = {}): Promise<PolicyPackServer> {
+    const entry = await compilePolicyPack();
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack/run", { paths: [POLICY_DIR] });
+    const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, "servePack.js"), runner, entry], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const port = await new Promise<number>((resolve, reject) => {
@@ -99,35 +193,41 @@ export async function startPolicyPack(): Promise<PolicyPackServer> {
         child.on("exit", (code) => reject(new Error(`the policy pack exited with ${code} before serving:\n${stderr}`)));
     });
     const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    await configureDefaults(client);
+    await configure(client, settings.config ?? {});
 
-    return {
-        pid: child.pid!,
-        async analyzeStack(resources) {
-            const found: Violation[] = [];
-            for (const resource of resources) {
-                const req = new analyzer.AnalyzeRequest()
+    const analyzeResource = async (resource: RecordedResource): Promise<Violation[]> => {
+        const req = new analyzer.AnalyzeRequest()
+            .setType(resource.type)
+            .setName(resource.name)
+            .setUrn(resource.urn)
+            .setProperties(Struct.fromJavaScript(resource.inputs as Record<string, never>))
+            .setOptions(options(resource));
+        return diagnostics(await call(client.analyze.bind(client), req));
+    };
+    const analyzeStackOnly = async (resources: readonly RecordedResource[]): Promise<Violation[]> => {
+        const stack = new analyzer.AnalyzeStackRequest().setResourcesList(
+            resources.map((resource) =>
+                new analyzer.AnalyzerResource()
                     .setType(resource.type)
                     .setName(resource.name)
                     .setUrn(resource.urn)
+                    .setParent(resource.parent)
+                    .setDependenciesList([...resource.dependencies])
                     .setProperties(Struct.fromJavaScript(resource.inputs as Record<string, never>))
-                    .setOptions(options(resource));
-                found.push(...diagnostics(await call(client.analyze.bind(client), req)));
-            }
-            const stack = new analyzer.AnalyzeStackRequest().setResourcesList(
-                resources.map((resource) =>
-                    new analyzer.AnalyzerResource()
-                        .setType(resource.type)
-                        .setName(resource.name)
-                        .setUrn(resource.urn)
-                        .setParent(resource.parent)
-                        .setDependenciesList([...resource.dependencies])
-                        .setProperties(Struct.fromJavaScript(resource.inputs as Record<string, never>))
-                        .setOptions(options(resource)),
-                ),
-            );
-            found.push(...diagnostics(await call(client.analyzeStack.bind(client), stack)));
-            return found;
+                    .setOptions(options(resource)),
+            ),
+        );
+        return diagnostics(await call(client.analyzeStack.bind(client), stack));
+    };
+
+    return {
+        pid: child.pid!,
+        analyzeResource,
+        analyzeStackOnly,
+        async analyzeStack(resources) {
+            // Requests go out together; answers are kept in the engine's order: each resource, then the stack.
+            const [perResource, stack] = await Promise.all([Promise.all(resources.map(analyzeResource)), analyzeStackOnly(resources)]);
+            return [...perResource.flat(), ...stack];
         },
         async stop() {
             client.close();

@@ -2,9 +2,9 @@
  * Small images built locally (no image can be pulled here): Debian's static busybox, its httpd as
  * the app, and a `python` stand-in for Django's manage.py that really reaches PostgreSQL.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { run } from "../processes";
 import type { Services } from "./services";
 
 export interface AppImageOptions {
@@ -35,7 +35,7 @@ esac
 `;
 
 /** Builds, pushes and returns the image's pinned reference `registry/repository@sha256:…`. */
-export function buildAppImage(services: Services, options: AppImageOptions): string {
+export async function buildAppImage(services: Services, options: AppImageOptions): Promise<string> {
     const root = fs.mkdtempSync(path.join(services.dir, "rootfs-"));
     try {
         fs.mkdirSync(path.join(root, "bin"));
@@ -52,8 +52,8 @@ export function buildAppImage(services: Services, options: AppImageOptions): str
 
         const ref = `${services.registry.address}/${options.repository}:${options.tag}`;
         const tar = `${root}.tar`;
-        execFileSync("tar", ["-C", root, "-cf", tar, "."]);
-        execFileSync(
+        await run("tar", ["-C", root, "-cf", tar, "."], { deadlineMs: 60_000 });
+        await run(
             "docker",
             [
                 "import",
@@ -66,12 +66,11 @@ export function buildAppImage(services: Services, options: AppImageOptions): str
                 tar,
                 ref,
             ],
-            { env: services.env, stdio: "ignore" },
+            { deadlineMs: 120_000, env: services.env },
         );
         fs.rmSync(tar);
-        execFileSync("docker", ["push", "--quiet", ref], { env: services.env, stdio: "ignore" });
-        const digest = execFileSync("docker", ["inspect", "--format", "{{index .RepoDigests 0}}", ref], { env: services.env }).toString().trim();
-        return digest;
+        await run("docker", ["push", "--quiet", ref], { deadlineMs: 120_000, env: services.env });
+        return (await run("docker", ["inspect", "--format", "{{index .RepoDigests 0}}", ref], { deadlineMs: 30_000, env: services.env })).stdout.trim();
     } finally {
         fs.rmSync(root, { recursive: true, force: true });
     }

@@ -1,0 +1,197 @@
+/**
+ * The local stand-ins for one environment (tools/standins/), inside the network and mount namespaces
+ * the rehearsal runs in (./outside.ts), so nothing listens outside them and nothing on the machine's
+ * own filesystem changes:
+ * - "the cloud": a registry with htpasswd auth (DOCR), PostgreSQL with TLS on a private address (the
+ *   managed database), an HTTPS webhook receiver (Slack), and a build machine's Docker Engine;
+ * - "the droplet" (./droplet.ts): /etc, /home, /srv and /var seen through overlays and a fresh /run,
+ *   provisioned from the program's own user data when the engine creates the droplet.
+ * Every process is started through one Supervisor with its PID recorded, and stopped by that PID.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { run, Supervisor } from "../tools/processes";
+import { DockerEngine, startDockerd } from "../tools/standins/docker";
+import { Postgres, startPostgres } from "../tools/standins/postgres";
+import { startRegistry } from "../tools/standins/registry";
+import { makeCertificates } from "../tools/standins/tls";
+import { startWebhookReceiver, Webhook, WebhookReceiver } from "../tools/standins/webhook";
+import { LocalDroplet } from "./droplet";
+
+/** The managed database's address inside "the VPC": an address on the namespace's loopback. */
+export const DATABASE_PRIVATE_HOST = "10.123.0.10";
+export const DATABASE_PORT = 25060;
+export const REGISTRY_HOST = "127.0.0.1";
+export const REGISTRY_PORT = 5000;
+export const REGISTRY_SERVER = `${REGISTRY_HOST}:${REGISTRY_PORT}`;
+export const WEBHOOK_PORT = 8443;
+/** Where nginx on the droplet listens (the proxy sites say port 80). */
+export const DROPLET_HTTP_PORT = 80;
+
+/** Debian commands the rehearsal needs; `npm run setup:system` installs their packages. */
+export const REQUIRED_COMMANDS = [
+    "unshare",
+    "tini",
+    "ip",
+    "mount",
+    "umount",
+    "dockerd",
+    "docker",
+    "docker-registry",
+    "htpasswd",
+    "nginx",
+    "sshd",
+    "sudo",
+    "debootstrap",
+    "openssl",
+    "ssh-keygen",
+    "useradd",
+    "groupadd",
+    "curl",
+    "cloud-init",
+    "initdb",
+    "postgres",
+    "psql",
+];
+
+export class LocalSite {
+    public readonly supervisor: Supervisor;
+    public readonly registry = { server: REGISTRY_SERVER, user: "ci", password: "" };
+    public readonly database = { password: "", adminPassword: "", name: "", user: "" };
+    public readonly caFile: string;
+    public readonly droplet: LocalDroplet;
+    /** The build machine's Docker Engine (set by `startBuilder`). */
+    public builder!: DockerEngine;
+    private postgres?: Postgres;
+    private webhookReceiver?: WebhookReceiver;
+    private readonly mounts: string[] = [];
+
+    /** `signal` aborts every wait and command of the stand-ins when the rehearsal is stopped. */
+    constructor(
+        public readonly dir: string,
+        secrets: { registry: string; database: string; admin: string },
+        private readonly signal: AbortSignal,
+    ) {
+        this.supervisor = new Supervisor(path.join(dir, "logs"));
+        this.registry.password = secrets.registry;
+        this.database.password = secrets.database;
+        this.database.adminPassword = secrets.admin;
+        this.caFile = path.join(dir, "tls/ca.crt");
+        this.droplet = new LocalDroplet(dir, this.supervisor, signal);
+    }
+
+    get webhooks(): readonly Webhook[] {
+        return this.webhookReceiver?.received ?? [];
+    }
+
+    private async sh(command: string, args: string[]): Promise<void> {
+        await run(command, args, { deadlineMs: 30_000, signal: this.signal });
+    }
+
+    /** Loopback, the private address, and overlays that keep every write inside this run's folder. */
+    async isolate(): Promise<void> {
+        await this.sh("ip", ["link", "set", "lo", "up"]);
+        // A local address, so containers reach the database through the bridge as they would a VPC host.
+        await this.sh("ip", ["addr", "add", `${DATABASE_PRIVATE_HOST}/32`, "dev", "lo"]);
+        for (const target of ["/etc", "/home", "/srv", "/var"]) {
+            const base = path.join(this.dir, "overlay", target.slice(1));
+            fs.mkdirSync(path.join(base, "upper"), { recursive: true });
+            fs.mkdirSync(path.join(base, "work"), { recursive: true });
+            await this.sh("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${target},upperdir=${base}/upper,workdir=${base}/work`, target]);
+            this.mounts.push(target);
+        }
+        await this.sh("mount", ["-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/run"]);
+        this.mounts.push("/run");
+        await this.droplet.prepare();
+    }
+
+    async makeCertificates(): Promise<void> {
+        await makeCertificates(path.join(this.dir, "tls"), ["127.0.0.1", DATABASE_PRIVATE_HOST], this.signal);
+    }
+
+    async startRegistry(): Promise<void> {
+        const { user, password } = this.registry;
+        await startRegistry(this.supervisor, { dir: path.join(this.dir, "registry"), host: REGISTRY_HOST, port: REGISTRY_PORT, user, password, signal: this.signal });
+    }
+
+    /** PostgreSQL as DigitalOcean runs it: TLS required, an admin, the app's user and database. */
+    async startDatabase(name: string, user: string): Promise<void> {
+        this.database.name = name;
+        this.database.user = user;
+        // The postgres user must reach its folder inside this one.
+        fs.chmodSync(this.dir, 0o755);
+        const tls = path.join(this.dir, "tls");
+        this.postgres = await startPostgres(this.supervisor, {
+            dir: path.join(this.dir, "postgres"),
+            port: DATABASE_PORT,
+            listen: ["127.0.0.1", DATABASE_PRIVATE_HOST],
+            superuser: "doadmin",
+            tls: { certFile: path.join(tls, "server.crt"), keyFile: path.join(tls, "server.key") },
+            signal: this.signal,
+        });
+        await this.postgres.psql("postgres", `ALTER ROLE doadmin PASSWORD '${this.database.adminPassword}'`);
+        await this.postgres.psql("postgres", `CREATE ROLE "${user}" LOGIN PASSWORD '${this.database.password}'`);
+        await this.postgres.psql("postgres", `CREATE DATABASE "${name}" OWNER "${user}"`);
+    }
+
+    /** Queries the app's database as the admin, for the scenarios' checks. */
+    query(sql: string): Promise<string> {
+        return this.postgres!.psql(this.database.name, sql);
+    }
+
+    /** The HTTPS receiver standing in for Slack; returns the webhook URL. */
+    async startWebhookReceiver(): Promise<string> {
+        const tls = path.join(this.dir, "tls");
+        this.webhookReceiver = await startWebhookReceiver({
+            host: "127.0.0.1",
+            port: WEBHOOK_PORT,
+            certFile: path.join(tls, "server.crt"),
+            keyFile: path.join(tls, "server.key"),
+        });
+        return `https://127.0.0.1:${WEBHOOK_PORT}/services/T0REHEARSAL/B0REHEARSAL/rehearsal`;
+    }
+
+    /** The CI machine's Docker Engine that builds and pushes the images; separate from the droplet's. */
+    async startBuilder(): Promise<void> {
+        const configFile = path.join(this.dir, "builder-daemon.json");
+        fs.writeFileSync(configFile, "{}\n");
+        this.builder = await startDockerd(this.supervisor, {
+            name: "builder-dockerd",
+            socket: path.join(this.dir, "builder.sock"),
+            configFile,
+            dataRoot: path.join(this.dir, "builder-data"),
+            execRoot: path.join(this.dir, "builder-exec"),
+            pidFile: path.join(this.dir, "builder.pid"),
+            clientConfigDir: path.join(this.dir, "builder-client"),
+            buildOnly: true,
+            signal: this.signal,
+        });
+        await this.builder.docker(["login", "--username", this.registry.user, "--password-stdin", REGISTRY_SERVER], { input: this.registry.password });
+    }
+
+    /**
+     * Stops everything it started, each step bounded: containers first, then every recorded process,
+     * newest first, then its mounts. Never throws.
+     */
+    async stop(): Promise<void> {
+        const attempt = async (what: string, step: () => Promise<void>) => {
+            try {
+                await step();
+            } catch (error) {
+                console.error(`    stopping: ${what}: ${(error as Error).message.split("\n")[0]}`);
+            }
+        };
+        await attempt("the droplet's containers", () => this.droplet.removeContainers());
+        if (this.builder) await attempt("the builder's containers", () => this.builder.removeAllContainers());
+        if (this.webhookReceiver) await attempt("the webhook receiver", () => this.webhookReceiver!.close());
+        await attempt("the stand-ins' processes", () => this.supervisor.stopAll());
+        const mounted = fs
+            .readFileSync("/proc/self/mounts", "utf8")
+            .split("\n")
+            .map((line) => line.split(" ")[1])
+            .filter((m) => m?.startsWith(`${this.dir}/`));
+        for (const m of [...mounted.reverse(), ...[...this.mounts].reverse()]) {
+            await attempt(`unmounting ${m}`, async () => void (await run("umount", ["-l", m], { deadlineMs: 10_000 })));
+        }
+    }
+}

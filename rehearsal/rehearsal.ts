@@ -1,0 +1,199 @@
+/**
+ * One rehearsal of the release chain: the engine's state between `up`s, the operator that carries
+ * steps out on the local droplet, the request stream, and the checks the scenarios share
+ * (./scenarios/). `up(sha)` is `pulumi up` of the rehearsal stack at that SHA: evaluate the real
+ * program under mocks pointing at the stand-ins (./evaluate.ts), plan, deploy (./engine.ts).
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { releaseTag } from "../components/release/images";
+import type { parseStackConfig } from "../config/stackConfig";
+import { PROGRAM_DIR } from "../model/paths";
+import { run } from "../tools/processes";
+import { RecordedResource } from "../tools/programRunner";
+import { PROJECT_DIR, REHEARSAL_STACK } from "../tools/stackFiles";
+import { Deployment, State, Step, deploy, plan } from "./engine";
+import { buildRelease, registryDigest, ReleaseSpec } from "./images";
+import { DATABASE_PORT, DATABASE_PRIVATE_HOST, LocalSite, REGISTRY_SERVER } from "./localSite";
+import { HostOperator, OutputLine } from "./operator";
+import type { Progress } from "./progress";
+import { RELEASES } from "./releases";
+import { Figures, firstLine, round } from "./report";
+import type { Site } from "./site";
+import { ReadinessWatch, request, Response, Service, Traffic } from "./traffic";
+
+export type Check = (ok: boolean, problem: string) => void;
+
+/** Milliseconds one resource operation (a command or a copy) may take. */
+const STEP_DEADLINE_MS = 5 * 60_000;
+/** Milliseconds evaluating the program may take. */
+const EVALUATE_DEADLINE_MS = 3 * 60_000;
+
+export class Rehearsal {
+    private state: State = { resources: {} };
+    /** Every output line of every command, time-stamped. */
+    public readonly lines: OutputLine[] = [];
+    public readonly operator: HostOperator;
+    public readonly traffic: Traffic;
+    public readonly readiness: ReadinessWatch;
+    /** Every secret the program handles here, to look for in the output. */
+    public readonly secrets: string[];
+    /** Django's signing key: the random provider's value for the release chain. */
+    public readonly djangoSecretKey: string;
+    private readonly digests: Record<string, string> = {};
+    /** `<registry server>/<registry name>`, as DOCR's endpoint reads. */
+    private readonly endpoint: string;
+
+    constructor(
+        public readonly local: LocalSite,
+        public readonly config: ReturnType<typeof parseStackConfig>,
+        private readonly webhookUrl: string,
+        private readonly deployKey: { publicKeyOpenssh: string; privateKeyOpenssh: string },
+        private readonly randomSeed: string,
+        private readonly progress: Progress,
+        private readonly signal: AbortSignal,
+    ) {
+        this.endpoint = `${REGISTRY_SERVER}/${config.registry.name}`;
+        this.traffic = new Traffic(config.hostnames, signal);
+        this.readiness = new ReadinessWatch(config.hostnames, signal);
+        this.djangoSecretKey = crypto.createHmac("sha256", randomSeed).update(`release-${config.environmentName}-django-secret-key`).digest("hex");
+        const keyBody = deployKey.privateKeyOpenssh.split("\n")[1] ?? "";
+        this.secrets = [local.database.password, local.database.adminPassword, local.registry.password, webhookUrl, this.djangoSecretKey, keyBody];
+        this.operator = new HostOperator({
+            cwd: PROGRAM_DIR,
+            env: { ...process.env, NODE_EXTRA_CA_CERTS: local.caFile },
+            onLine: (line) => this.lines.push(line),
+            onStep: (description) => progress.at(description),
+            signal,
+            deadlineMs: STEP_DEADLINE_MS,
+            createDroplet: async (name, inputs) => {
+                console.log(`      ${name}: provisioning the local droplet from its user data`);
+                await this.local.droplet.provision(String(inputs.userData));
+            },
+        });
+    }
+
+    /** Builds and pushes every release's images; seconds it took. */
+    async buildImages(): Promise<number> {
+        const started = Date.now();
+        for (const spec of Object.values(RELEASES) as ReleaseSpec[]) {
+            this.progress.at(`building and pushing ${spec.sha}`);
+            const refs = await buildRelease(this.local, this.endpoint, releaseTag(this.config.environmentName, spec.sha), spec, this.signal);
+            for (const ref of Object.values(refs)) this.digests[ref] = await registryDigest(this.local, ref, this.signal);
+        }
+        return (Date.now() - started) / 1000;
+    }
+
+    private siteFor(sha: string): Site {
+        const dockerConfig = JSON.stringify({
+            auths: { [REGISTRY_SERVER]: { auth: Buffer.from(`${this.local.registry.user}:${this.local.registry.password}`).toString("base64") } },
+        });
+        return {
+            stack: REHEARSAL_STACK,
+            config: { "projectmeats:imageSha": sha },
+            secretConfig: { "projectmeats:slackWebhookUrl": this.webhookUrl },
+            dropletAddress: "127.0.0.1",
+            database: { privateHost: DATABASE_PRIVATE_HOST, port: DATABASE_PORT, password: this.local.database.password, adminPassword: this.local.database.adminPassword },
+            registry: { server: REGISTRY_SERVER, endpoint: this.endpoint, dockerConfig },
+            deployKey: this.deployKey,
+            randomSeed: this.randomSeed,
+            digests: this.digests,
+        };
+    }
+
+    /** `pulumi up` of the rehearsal stack at `sha`: evaluate, plan, deploy. */
+    async up(sha: string): Promise<{ steps: Step[]; deployment: Deployment; resources: RecordedResource[] }> {
+        const siteFile = path.join(this.local.dir, "site.json");
+        fs.writeFileSync(siteFile, JSON.stringify(this.siteFor(sha)), { mode: 0o600 });
+        // In its own process, asynchronously: the request stream keeps flowing while the program is evaluated.
+        this.progress.at(`evaluating the program at ${sha}`);
+        const evaluated = await run(process.execPath, [...process.execArgv, path.join(__dirname, "evaluate.ts"), siteFile], {
+            cwd: PROJECT_DIR,
+            deadlineMs: EVALUATE_DEADLINE_MS,
+            signal: this.signal,
+            allowFailure: true,
+        });
+        if (evaluated.status !== 0) throw new Error(`evaluating the program failed:\n${evaluated.stderr}`);
+        const result = JSON.parse(evaluated.stdout) as { resources: RecordedResource[]; error?: string };
+        if (result.error) throw new Error(`the program failed: ${result.error}`);
+        const steps = plan(result.resources, this.state);
+        const changing = steps.filter((s) => s.action !== "same");
+        console.log(
+            `    plan: ${changing.length === 0 ? "no changes" : changing.map((s) => `${s.action} ${s.name}${s.changed.length ? ` (${s.changed.join(", ")})` : ""}`).join("; ")}`,
+        );
+        const deployment = await deploy(steps, this.state, this.operator);
+        this.state = deployment.state;
+        fs.writeFileSync(path.join(this.local.dir, "state.json"), JSON.stringify(this.state, null, 2), { mode: 0o600 });
+        console.log(`    up: ${deployment.ok ? "succeeded" : `failed — ${firstLine(deployment.error)}`}`);
+        this.progress.at("checking");
+        return { steps, deployment, resources: result.resources };
+    }
+
+    /** One request to `service` through nginx, now. */
+    serving(service: Service): Promise<Response> {
+        return request(service, this.config.hostnames, { signal: this.signal });
+    }
+
+    /** `name state` of each container of release `sha` on the droplet. */
+    async containers(sha: string): Promise<string[]> {
+        return (await this.local.droplet.dockerCommand("ps", "-a", "--filter", `label=projectmeats.release=${sha}`, "--format", "{{.Names}} {{.State}}"))
+            .split("\n")
+            .filter(Boolean);
+    }
+
+    /** The suppliers app's migrations applied in the database, comma-separated. */
+    migrations(): Promise<string> {
+        return this.local.query("SELECT string_agg(name, ',' ORDER BY name) FROM django_migrations WHERE app = 'suppliers'");
+    }
+
+    /** Time from `since` until both services answered with `sha` through nginx. */
+    private servingAt(sha: string, since: number): number | undefined {
+        const firsts = (["backend", "frontend"] as const).map((service) => this.traffic.since(since).find((r) => r.service === service && r.ok && r.release === sha)?.at);
+        return firsts.every((t) => t !== undefined) ? Math.max(...(firsts as number[])) : undefined;
+    }
+
+    /** Requests served and failed since `since`, into `figures`; the failures. */
+    swapFigures(since: number, figures: Figures): { served: number; failed: string[] } {
+        const responses = this.traffic.since(since);
+        const failed = responses.filter((r) => !r.ok).map((r) => `${r.service}: ${r.detail}`);
+        const served = responses.filter((r) => r.ok).length;
+        figures["requests served"] = served;
+        figures["requests failed"] = failed.length;
+        return { served, failed };
+    }
+
+    /** Waits (up to 10 s) until both services serve `sha` through nginx; records the time it took from `since`. */
+    async checkServing(sha: string, since: number, check: Check, figures: Figures): Promise<void> {
+        this.progress.at(`waiting for both services to serve ${sha}`);
+        const deadline = Date.now() + 10_000;
+        while (this.servingAt(sha, since) === undefined && Date.now() < deadline && !this.signal.aborted) await new Promise((r) => setTimeout(r, 50));
+        const at = this.servingAt(sha, since);
+        check(at !== undefined, `both services must serve ${sha} through nginx`);
+        if (at) figures["start to serving (s)"] = round((at - since) / 1000);
+    }
+
+    /** After a failed `up`: both services still answer with the release that was live. */
+    async checkStillServing(sha: string, check: Check): Promise<void> {
+        for (const service of ["backend", "frontend"] as const) {
+            const r = await this.serving(service);
+            check(r.ok && r.release === sha, `${service} must still serve ${sha}, got ${r.release ?? r.detail}`);
+        }
+    }
+
+    recordDetectionLatency(sha: string, since: number, figures: Figures): void {
+        const latency = this.detectionLatency(sha, "backend", since);
+        if (latency !== undefined) figures["health detection latency (s)"] = round(latency);
+    }
+
+    /** Seconds between a release becoming ready on its port and the deploy step's health check saying so. */
+    private detectionLatency(sha: string, service: Service, since: number): number | undefined {
+        const ready = this.readiness.firstReady.get(`${service} ${sha}`);
+        const seen = this.lines.find((l) => l.at >= since && l.resource.endsWith(`-deploy-${service}`) && /^healthy: http:\/\/127\.0\.0\.1:\d+/.test(l.line));
+        return ready !== undefined && seen !== undefined ? Math.max(0, (seen.at - ready) / 1000) : undefined;
+    }
+
+    webhooksSince(at: number) {
+        return this.local.webhooks.filter((w) => w.at >= at);
+    }
+}
