@@ -1,6 +1,6 @@
 /**
  * The rehearsal's release images, built the way ProjectMeats' CI builds them and pushed as
- * `<registry>/<service>:rehearsal-<sha>`: a Debian root filesystem (debootstrap) with Debian's
+ * `<registry>/<repository>:<appImageTagPrefix>-<sha>`: a Debian root filesystem (debootstrap) with Debian's
  * python3-django, gunicorn and psycopg2 as the base; the Django backend of ./app on top; a static
  * frontend served by Python's http.server.
  */
@@ -53,11 +53,12 @@ export async function buildRelease(site: LocalSite, endpoint: string, tag: strin
             path.join(context, "backend/Dockerfile"),
             [
                 `FROM ${BASE_IMAGE}`,
-                "COPY backend /app/backend",
+                // As ProjectMeats' backend/Dockerfile: `WORKDIR /app`, `COPY backend/ ./`, so manage.py is /app/manage.py.
                 "WORKDIR /app",
+                "COPY backend /app",
                 `ENV PM_RELEASE=${spec.sha} PYTHONUNBUFFERED=1${spec.fault ? ` PM_FAULT=${spec.fault}` : ""}`,
                 "EXPOSE 8000",
-                'CMD ["gunicorn", "--chdir", "/app/backend", "--bind", "0.0.0.0:8000", "--workers", "2", "--graceful-timeout", "20", "--access-logfile", "-", "projectmeats.wsgi"]',
+                'CMD ["gunicorn", "--chdir", "/app", "--bind", "0.0.0.0:8000", "--workers", "2", "--graceful-timeout", "20", "--access-logfile", "-", "projectmeats.wsgi"]',
                 "",
             ].join("\n"),
         );

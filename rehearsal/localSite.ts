@@ -125,16 +125,24 @@ export class LocalSite {
             dir: path.join(this.dir, "postgres"),
             port: DATABASE_PORT,
             listen: ["127.0.0.1", DATABASE_PRIVATE_HOST],
-            superuser: "doadmin",
+            superuser: "postgres",
             tls: { certFile: path.join(tls, "server.crt"), keyFile: path.join(tls, "server.key") },
             signal: this.signal,
         });
-        await this.postgres.psql("postgres", `ALTER ROLE doadmin PASSWORD '${this.database.adminPassword}'`);
-        await this.postgres.psql("postgres", `CREATE ROLE "${user}" LOGIN PASSWORD '${this.database.password}'`);
-        await this.postgres.psql("postgres", `CREATE DATABASE "${name}" OWNER "${user}"`);
+        // As DigitalOcean: its admin `doadmin` is no superuser and creates the app's database, so owns it;
+        // the app's user gets no rights at all (the release's db-rights step gives what it needs).
+        await this.postgres.psql(
+            "postgres",
+            [
+                `CREATE ROLE doadmin LOGIN CREATEDB CREATEROLE PASSWORD '${this.database.adminPassword}'`,
+                `CREATE ROLE "${user}" LOGIN PASSWORD '${this.database.password}'`,
+                "SET ROLE doadmin",
+                `CREATE DATABASE "${name}"`,
+            ].join(";\n") + ";",
+        );
     }
 
-    /** Queries the app's database as the admin, for the scenarios' checks. */
+    /** Queries the app's database as the stand-in's superuser, for the scenarios' checks. */
     query(sql: string): Promise<string> {
         return this.postgres!.psql(this.database.name, sql);
     }

@@ -57,9 +57,11 @@ export class Rehearsal {
         this.endpoint = `${REGISTRY_SERVER}/${config.registry.name}`;
         this.traffic = new Traffic(config.hostnames, signal);
         this.readiness = new ReadinessWatch(config.hostnames, signal);
-        this.djangoSecretKey = crypto.createHmac("sha256", randomSeed).update(`release-${config.environmentName}-django-secret-key`).digest("hex");
+        // The values the random provider gives the release chain's generated secrets (site.ts).
+        const generated = (what: string) => crypto.createHmac("sha256", randomSeed).update(`release-${config.environmentName}-${what}`).digest("hex");
+        this.djangoSecretKey = generated("django-secret-key");
         const keyBody = deployKey.privateKeyOpenssh.split("\n")[1] ?? "";
-        this.secrets = [local.database.password, local.database.adminPassword, local.registry.password, webhookUrl, this.djangoSecretKey, keyBody];
+        this.secrets = [local.database.password, local.database.adminPassword, local.registry.password, webhookUrl, this.djangoSecretKey, generated("superuser-password"), keyBody];
         this.operator = new HostOperator({
             cwd: PROGRAM_DIR,
             env: { ...process.env, NODE_EXTRA_CA_CERTS: local.caFile },
@@ -79,7 +81,7 @@ export class Rehearsal {
         const started = Date.now();
         for (const spec of Object.values(RELEASES) as ReleaseSpec[]) {
             this.progress.at(`building and pushing ${spec.sha}`);
-            const refs = await buildRelease(this.local, this.endpoint, releaseTag(this.config.environmentName, spec.sha), spec, this.signal);
+            const refs = await buildRelease(this.local, this.endpoint, releaseTag(this.config.app.imageTagPrefix, spec.sha), spec, this.signal);
             for (const ref of Object.values(refs)) this.digests[ref] = await registryDigest(this.local, ref, this.signal);
         }
         return (Date.now() - started) / 1000;
@@ -94,7 +96,13 @@ export class Rehearsal {
             config: { "projectmeats:imageSha": sha },
             secretConfig: { "projectmeats:slackWebhookUrl": this.webhookUrl },
             dropletAddress: "127.0.0.1",
-            database: { privateHost: DATABASE_PRIVATE_HOST, port: DATABASE_PORT, password: this.local.database.password, adminPassword: this.local.database.adminPassword },
+            database: {
+                privateHost: DATABASE_PRIVATE_HOST,
+                port: DATABASE_PORT,
+                password: this.local.database.password,
+                adminPassword: this.local.database.adminPassword,
+                caCertificate: fs.readFileSync(this.local.caFile, "utf8"),
+            },
             registry: { server: REGISTRY_SERVER, endpoint: this.endpoint, dockerConfig },
             deployKey: this.deployKey,
             randomSeed: this.randomSeed,

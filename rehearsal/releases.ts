@@ -8,5 +8,5 @@ export const RELEASES = {
     failing: { sha: "4d5e6f7", overlays: ["v2", "failing-migration"] },
 } satisfies Record<string, ReleaseSpec>;
 
-/** The resources a new SHA must re-run, and nothing else (by name suffix). */
-export const CHAIN_STEPS = ["-migrate", "-deploy-backend", "-health-backend", "-deploy-frontend", "-health-frontend", "-notify"];
+/** The resources a new SHA must re-run, and nothing else (by name suffix): the database rights first, then the chain. */
+export const CHAIN_STEPS = ["-db-rights", "-migrate", "-deploy-backend", "-health-backend", "-deploy-frontend", "-health-frontend", "-notify"];

@@ -14,7 +14,8 @@ export interface Site {
     readonly secretConfig: Record<string, string>;
     /** The droplet's address (the local host). */
     readonly dropletAddress: string;
-    readonly database: { readonly privateHost: string; readonly port: number; readonly password: string; readonly adminPassword: string };
+    /** The PostgreSQL stand-in: its address (in its certificate), passwords, and the CA that signed its certificate (PEM). */
+    readonly database: { readonly privateHost: string; readonly port: number; readonly password: string; readonly adminPassword: string; readonly caCertificate: string };
     /** The registry: `server` (host:port), `endpoint` (server/name), read credentials as Docker config.json. */
     readonly registry: { readonly server: string; readonly endpoint: string; readonly dockerConfig: string };
     /** The deploy key the TLS provider generated once (kept in state, as it would be). */
@@ -58,6 +59,9 @@ export function siteCalls(site: Site, token: string, inputs: Record<string, unkn
             if (!digest) throw new Error(`Got error getting registry image digest for '${inputs.name}': manifest unknown`);
             return { id: inputs.name, name: inputs.name, sha256Digest: digest };
         }
+        case "digitalocean:index/getDatabaseCa:getDatabaseCa":
+            // The stand-in's real CA, so the release's `sslmode=verify-full` checks a real chain and host.
+            return { id: inputs.clusterId, clusterId: inputs.clusterId, certificate: site.database.caCertificate };
         default:
             return undefined;
     }

@@ -1,4 +1,4 @@
-/** 3. A new SHA with a migration: exactly the chain's six steps replaced, 0002 applied, zero failed requests, the old release stopped and kept. */
+/** 3. A new SHA with a migration: exactly the chain's seven steps replaced (db-rights to notify), 0002 applied, zero failed requests, the old release stopped and kept. */
 import { CHAIN_STEPS, RELEASES } from "../releases";
 import { firstLine } from "../report";
 import type { Scenario } from "./scenario";

@@ -17,7 +17,7 @@ export const secrets: Scenario = {
         // The values searched for are the ones in use: the env file holds them.
         const envFile = fs.readFileSync(ENV_FILE, "utf8");
         check(
-            envFile.includes(`DJANGO_SECRET_KEY=${r.djangoSecretKey}\n`) && envFile.includes(r.local.database.password),
+            envFile.includes(`SECRET_KEY=${r.djangoSecretKey}\n`) && envFile.includes(r.local.database.password),
             "the env file must hold the generated key and the database password",
         );
         return [];

@@ -1,14 +1,16 @@
-"""Settings of the rehearsal backend: configured the way ProjectMeats is, from the env file the
-release chain writes (DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DJANGO_DEBUG)."""
+"""Production settings of the rehearsal backend, read as ProjectMeats' settings/production.py reads
+them from the env file the release chain writes: SECRET_KEY, ALLOWED_HOSTS (comma-separated) and
+DATABASE_URL (parsed here, as the base image has no dj-database-url; query parameters such as sslmode and
+sslrootcert go to the driver as connection options, as dj_database_url passes them). DEBUG is off."""
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
-DEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+SECRET_KEY = os.environ["SECRET_KEY"]
+DEBUG = False
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.staticfiles", "suppliers"]
 MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
