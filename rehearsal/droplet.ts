@@ -4,10 +4,15 @@
  * own user data when the engine creates the droplet — what cloud-init would do (./provisioning.ts) —
  * then Docker Engine, nginx and sshd (on the port the user data sets) run there as they would on
  * DigitalOcean, each from tools/standins/ with its PID recorded.
+ *
+ * A replaced droplet is a new machine at a new address: nothing of the old one's users, files,
+ * containers or services is on it. The rehearsal has one such machine, so a replacement stops the old
+ * droplet's services and boots the new one on fresh overlays before the engine's other steps run;
+ * on DigitalOcean the old droplet would keep serving until the engine deletes it at the end.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { missingCommands, run, succeeds, Supervisor } from "../tools/processes";
+import { Managed, missingCommands, run, succeeds, Supervisor } from "../tools/processes";
 import { DockerEngine, startDockerd } from "../tools/standins/docker";
 import { reloadNginx, startNginx } from "../tools/standins/nginx";
 import { Sshd, startSshd } from "../tools/standins/sshd";
@@ -15,15 +20,50 @@ import { ProvisioningAction, provisioningPlan } from "./provisioning";
 
 const NGINX = ["/usr/sbin/nginx"];
 
+/** What the droplet sees through overlays of its own (writes stay in the run's folder), besides a fresh /run. */
+export const DROPLET_OVERLAYS = ["/etc", "/home", "/srv", "/var"] as const;
+
 export class LocalDroplet {
     private docker?: DockerEngine;
     private sshd?: Sshd;
+    private nginx?: Managed;
+    /** 1 for the first droplet, one more for each replacement. */
+    public generation = 1;
+    /** Where its sshd listens: the droplet's address. */
+    public address = "127.0.0.1";
 
     constructor(
         private readonly dir: string,
         private readonly supervisor: Supervisor,
         private readonly signal: AbortSignal,
     ) {}
+
+    /** Mounts the droplet's filesystem: fresh overlays on /etc, /home, /srv and /var, and a fresh /run. */
+    async mountFilesystem(): Promise<void> {
+        for (const target of DROPLET_OVERLAYS) {
+            const base = path.join(this.dir, `droplet-${this.generation}`, target.slice(1));
+            fs.mkdirSync(path.join(base, "upper"), { recursive: true });
+            fs.mkdirSync(path.join(base, "work"), { recursive: true });
+            await this.sh(["mount", "-t", "overlay", "overlay", "-o", `lowerdir=${target},upperdir=${base}/upper,workdir=${base}/work`, target]);
+        }
+        await this.sh(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/run"]);
+    }
+
+    /**
+     * The old droplet goes away and a new one boots at `address`: its services stopped by their PIDs,
+     * its overlays detached (the machine's own directories show through again) and new ones mounted.
+     * The new droplet is then created from its user data as the first one was (`provision`).
+     */
+    async replace(address: string): Promise<void> {
+        await this.removeContainers();
+        for (const managed of [this.nginx, this.sshd?.managed, this.docker?.managed]) if (managed) await this.supervisor.stopOne(managed);
+        this.nginx = this.sshd = this.docker = undefined;
+        for (const target of ["/run", ...DROPLET_OVERLAYS]) await this.sh(["umount", "--lazy", target]);
+        this.generation++;
+        this.address = address;
+        await this.mountFilesystem();
+        await this.prepare();
+    }
 
     private async sh(argv: readonly string[]): Promise<void> {
         await run(argv[0], argv.slice(1), { deadlineMs: 60_000, signal: this.signal });
@@ -89,14 +129,14 @@ export class LocalDroplet {
             case "docker":
                 // Reads /etc/docker/daemon.json from the user data; only its state lives in this run's folder.
                 this.docker = await startDockerd(this.supervisor, {
-                    name: "droplet-dockerd",
-                    dataRoot: path.join(this.dir, "droplet-docker"),
-                    execRoot: path.join(this.dir, "droplet-docker-exec"),
+                    name: `droplet-${this.generation}-dockerd`,
+                    dataRoot: path.join(this.dir, `droplet-${this.generation}-docker`),
+                    execRoot: path.join(this.dir, `droplet-${this.generation}-docker-exec`),
                     signal: this.signal,
                 });
                 return;
             case "nginx":
-                await startNginx(this.supervisor, NGINX, "/run/nginx.pid", this.signal);
+                this.nginx = await startNginx(this.supervisor, NGINX, "/run/nginx.pid", this.signal);
                 return;
             case "ssh":
                 return this.reloadUnit("ssh");
@@ -110,7 +150,7 @@ export class LocalDroplet {
             case "ssh":
                 // sshd starts (or rereads its configuration) with the user data's settings: its port among them.
                 if (this.sshd) return this.sshd.reload();
-                this.sshd = await startSshd(this.supervisor, ["ListenAddress=127.0.0.1"], "/run/sshd.pid", this.signal);
+                this.sshd = await startSshd(this.supervisor, [`ListenAddress=${this.address}`], "/run/sshd.pid", this.signal);
                 return;
             case "nginx":
                 await reloadNginx(NGINX, this.signal);

@@ -1,5 +1,5 @@
 /** The rehearsal's engine: the steps `pulumi up` takes and how it carries them out (rehearsal/engine.ts). */
-import { changedKeys, deploy, plan, type ExecutedType, type Operator, type State, type Step } from "./engine";
+import { changedKeys, deploy, plan, topLevelKey, type ExecutedType, type Operator, type State, type Step } from "./engine";
 import type { RecordedResource } from "../tools/programRunner";
 
 const CONNECTION = { host: "127.0.0.1", port: 2222, user: "deploy" };
@@ -67,20 +67,22 @@ describe("plan", () => {
         expect(plan(first, state).map((s) => s.action)).toEqual(["same", "same"]);
     });
 
-    test("a trigger change replaces; another input change updates; a remote command's connection change replaces", async () => {
+    // @pulumi/command 1.2.1: only `triggers` replace (provider/pkg/provider/common/inputs.go); the SDK
+    // records them as `replaceOnChanges: ["triggers[*]"]`.
+    test("a trigger change replaces; any other change, a remote command's connection included, updates", async () => {
         const { state } = await applied([remote("a", { create: "x", triggers: [1] }), remote("b", { create: "x" }), remote("c", { create: "x" })]);
         const next = plan(
             [
                 remote("a", { create: "x", triggers: [2] }),
                 remote("b", { create: "y" }),
-                resource("c", "command:remote:Command", { connection: { ...CONNECTION, port: 22 }, create: "x" }),
+                resource("c", "command:remote:Command", { connection: { ...CONNECTION, host: "203.0.113.7" }, create: "x" }),
             ],
             state,
         );
         expect(next.map((s) => [s.action, s.name, s.changed])).toEqual([
             ["replace", "a", ["triggers"]],
             ["update", "b", ["create"]],
-            ["replace", "c", ["connection"]],
+            ["update", "c", ["connection"]],
         ]);
     });
 
@@ -90,17 +92,39 @@ describe("plan", () => {
         expect(plan([copy(2222)], state).map((s) => s.action)).toEqual(["update"]);
     });
 
-    test("any change to a droplet replaces it, except what it ignores", async () => {
-        const droplet = (userData: string, sshKeys: string[]) => resource("droplet", "digitalocean:index/droplet:Droplet", { userData, sshKeys }, { ignoreChanges: ["sshKeys"] });
-        const { state } = await applied([droplet("a", ["k1"])]);
-        expect(plan([droplet("a", ["k1", "k2"])], state).map((s) => s.action)).toEqual(["same"]);
-        expect(plan([droplet("b", ["k1"])], state).map((s) => s.action)).toEqual(["replace"]);
+    test("the replaceOnChanges the SDK records (`triggers[*]`) and the program's own replace on their top-level input", async () => {
+        expect(["triggers[*]", "connection.host", "userData"].map(topLevelKey)).toEqual(["triggers", "connection", "userData"]);
+        const local = (create: string, opts: Partial<RecordedResource>) => resource("notify", "command:local:Command", { create }, opts);
+        const { state } = await applied([local("a", {})]);
+        expect(plan([local("b", { replaceOnChanges: ["create"] })], state).map((s) => [s.action, s.changed])).toEqual([["replace", ["create"]]]);
+        expect(plan([local("b", { replaceOnChanges: ["triggers[*]"] })], state).map((s) => [s.action, s.changed])).toEqual([["update", ["create"]]]);
     });
 
-    test("a resource whose create failed is updated on the next run, as the engine does for initialization errors", async () => {
-        const { state } = await applied([remote("migrate", { create: "m" })], undefined, new FakeOperator(["migrate"]));
-        expect(state.resources[Object.keys(state.resources)[0]].initError).toBe("migrate exited 1");
-        expect(plan([remote("migrate", { create: "m" })], state).map((s) => [s.action, s.changed])).toEqual([["update", ["(initialization error)"]]]);
+    // terraform-provider-digitalocean digitalocean/droplet/resource_droplet.go: image, region, ssh_keys,
+    // user_data, monitoring, droplet_agent and vpc_uuid are ForceNew; size, name and tags update in place.
+    test("a droplet is replaced by a change to a ForceNew input, updated by another, and ignored keys never count", async () => {
+        const droplet = (inputs: Record<string, unknown>) =>
+            resource(
+                "droplet",
+                "digitalocean:index/droplet:Droplet",
+                { image: "ubuntu-24-04-x64", size: "s-1vcpu-2gb", userData: "a", sshKeys: ["k1"], ...inputs },
+                { ignoreChanges: ["sshKeys"] },
+            );
+        const { state } = await applied([droplet({})]);
+        const step = (inputs: Record<string, unknown>) => plan([droplet(inputs)], state).map((s) => [s.action, s.changed]);
+        expect(step({ sshKeys: ["k1", "k2"] })).toEqual([["same", []]]);
+        expect(step({ userData: "b" })).toEqual([["replace", ["userData"]]]);
+        expect(step({ image: "ubuntu-22-04-x64" })).toEqual([["replace", ["image"]]]);
+        expect(step({ vpcUuid: "vpc-2" })).toEqual([["replace", ["vpcUuid"]]]);
+        expect(step({ size: "s-2vcpu-4gb", tags: ["x"] })).toEqual([["update", ["size", "tags"]]]);
+    });
+
+    // pulumi-go-provider infer `Create`: a plain error (what the command provider returns) answers an
+    // empty CreateResponse, so the engine keeps no state for the resource.
+    test("a failed create leaves no state: the next run creates the resource again", async () => {
+        const { state } = await applied([remote("env", { create: "e" }), remote("migrate", { create: "m" })], undefined, new FakeOperator(["migrate"]));
+        expect(Object.values(state.resources).map((r) => r.name)).toEqual(["env"]);
+        expect(plan([remote("env", { create: "e" }), remote("migrate", { create: "m" })], state).map((s) => `${s.action} ${s.name}`)).toEqual(["same env", "create migrate"]);
     });
 
     test("a resource gone from the program is deleted", async () => {

@@ -5,29 +5,39 @@
  * act on a host: `command:remote:Command`, `command:remote:CopyToRemote`, `command:local:Command`,
  * and the droplet (whose creation provisions the local stand-in from its user data).
  *
- * The semantics follow the providers (pulumi-command v1, provider/pkg/provider/remote/command.go,
- * copy.go, copyController.go):
- * - `connection` and `triggers` of a remote Command, and `triggers` of the others, replace the
- *   resource when they change; a change to any other input updates it, which runs `update`, or
- *   `create` again when there is no `update`;
- * - a replacement creates the new resource first and deletes the old one (running its `delete`)
- *   after every other step, unless the resource says `deleteBeforeReplace`;
+ * Each rule follows a source, `@pulumi/command` at the version package.json pins (1.2.1):
+ * - Only `triggers` replace a command or a copy. The SDK constructors merge
+ *   `replaceOnChanges: ["triggers[*]"]` (sdk/nodejs/remote/command.ts, copyToRemote.ts, local/command.ts),
+ *   and in the provider only `Triggers` carries `provider:"replaceOnChanges"`
+ *   (provider/pkg/provider/common/inputs.go). Every other change, `connection` included, is an update.
+ * - `Command.Update` runs `update`, or `create` when there is none
+ *   (provider/pkg/provider/remote/commandController.go `Update`); `CopyToRemote.Update` copies only
+ *   when the source's content or `remotePath` changed (remote/copyController.go `Update`), which
+ *   ./operator.ts decides as it runs the step.
+ * - A replacement creates the new resource first and deletes the old one (running its `delete`)
+ *   after every other step, unless the resource says `deleteBeforeReplace` (pulumi/pulumi
+ *   pkg/resource/deploy/step_generator.go: create-before-replace is the default).
+ * - A failed create leaves no state: the command's `Create` returns a plain error, and
+ *   pulumi-go-provider's infer `Create` answers such an error with an empty response (only a
+ *   `ResourceInitFailedError` carries partial state, infer/resource.go), so the engine records
+ *   nothing and the next run creates the resource again. A failed update or replacement keeps
+ *   the previous state.
  * - `environment` goes as SSH setenv requests, `stdin` as the session's input, `logging` says which
- *   streams are shown; a non-zero exit fails the step with the command and its output;
- * - the first failed step ends the deployment: nothing that has not started yet runs; a resource
- *   whose step failed keeps its previous state (a failed create is recorded with its error, and is
- *   updated on the next run, as the engine does for initialization errors).
+ *   streams are shown; a non-zero exit fails the step with the command and its output.
+ * - The first failed step ends the deployment: nothing that has not started yet runs.
+ * The droplet follows terraform-provider-digitalocean (digitalocean/droplet/resource_droplet.go):
+ * the inputs whose schema says `ForceNew` replace it; the others update it in place.
  */
 import type { RecordedResource } from "../tools/programRunner";
 import { reveal } from "../tools/programRunner";
 
 export const EXECUTED_TYPES = {
-    "command:remote:Command": { replaceOnChanges: ["connection", "triggers"] },
+    "command:remote:Command": { replaceOnChanges: ["triggers"] },
     "command:remote:CopyToRemote": { replaceOnChanges: ["triggers"] },
     "command:local:Command": { replaceOnChanges: ["triggers"] },
-    // Every input of a droplet that is not ignored replaces it as far as the rehearsal is concerned:
-    // a release must never touch a droplet.
-    "digitalocean:index/droplet:Droplet": { replaceOnChanges: ["*"] },
+    // The schema's `ForceNew` inputs (image, region, ssh_keys, user_data, monitoring, droplet_agent,
+    // vpc_uuid), by their Pulumi names.
+    "digitalocean:index/droplet:Droplet": { replaceOnChanges: ["image", "region", "sshKeys", "userData", "monitoring", "dropletAgent", "vpcUuid"] },
 } as const;
 export type ExecutedType = keyof typeof EXECUTED_TYPES;
 
@@ -41,8 +51,6 @@ export interface StateEntry {
     /** Inputs as the provider last applied them, secrets revealed (the state file is private). */
     readonly inputs: Record<string, unknown>;
     readonly outputs: { readonly stdout?: string; readonly stderr?: string };
-    /** The create failed: the engine updates the resource on the next run. */
-    readonly initError?: string;
 }
 
 export interface State {
@@ -91,6 +99,11 @@ export function dependencyOrder(resources: readonly RecordedResource[]): Recorde
     return ordered;
 }
 
+/** The input a `replaceOnChanges` path names: `triggers[*]` → `triggers`, `connection.host` → `connection`. */
+export function topLevelKey(path: string): string {
+    return /^[^.[]+/.exec(path)?.[0] ?? path;
+}
+
 /** The steps `pulumi up` would take for the executed resources, in the order it may take them. */
 export function plan(resources: readonly RecordedResource[], state: State): Step[] {
     const steps: Step[] = [];
@@ -106,11 +119,10 @@ export function plan(resources: readonly RecordedResource[], state: State): Step
             continue;
         }
         const changed = changedKeys(old.inputs, inputs, r.ignoreChanges);
-        const replaceKeys: readonly string[] = EXECUTED_TYPES[r.type].replaceOnChanges;
-        const replaces = changed.filter((k) => replaceKeys.includes("*") || replaceKeys.includes(k) || r.replaceOnChanges.includes(k));
+        const replaceKeys: readonly string[] = [...EXECUTED_TYPES[r.type].replaceOnChanges, ...r.replaceOnChanges.map(topLevelKey)];
+        const replaces = changed.filter((k) => replaceKeys.includes(k));
         if (replaces.length > 0) steps.push({ ...base, action: "replace", changed: replaces });
         else if (changed.length > 0) steps.push({ ...base, action: "update", changed });
-        else if (old.initError) steps.push({ ...base, action: "update", changed: ["(initialization error)"] });
         else steps.push({ ...base, action: "same", changed: [] });
     }
     for (const [urn, old] of Object.entries(state.resources)) {
@@ -180,7 +192,6 @@ export async function deploy(steps: readonly Step[], state: State, operator: Ope
             records.push({ name: step.name, type: step.type, action: step.action, changed: step.changed, status: "ok", seconds: (Date.now() - started) / 1000 });
         } catch (e) {
             error = `${step.name}: ${(e as Error).message}`;
-            if (step.action === "create") next[step.urn] = { type: step.type, name: step.name, inputs: step.inputs, outputs: {}, initError: (e as Error).message };
             records.push({
                 name: step.name,
                 type: step.type,

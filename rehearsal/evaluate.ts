@@ -7,13 +7,14 @@
  */
 import * as fs from "fs";
 import { runProgram } from "../tools/programRunner";
-import { siteCalls, siteState, type Site } from "./site";
+import { siteCalls, siteId, siteState, type Site } from "./site";
 
 async function main(): Promise<void> {
     const site = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as Site;
     const run = await runProgram(site.stack, {
         config: site.config,
         secretConfig: site.secretConfig,
+        id: (type) => siteId(site, type),
         state: (type, name) => siteState(site, type, name),
         call: (args) => siteCalls(site, args.token, args.inputs),
     });

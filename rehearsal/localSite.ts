@@ -16,7 +16,7 @@ import { Postgres, startPostgres } from "../tools/standins/postgres";
 import { startRegistry } from "../tools/standins/registry";
 import { makeCertificates } from "../tools/standins/tls";
 import { startWebhookReceiver, Webhook, WebhookReceiver } from "../tools/standins/webhook";
-import { LocalDroplet } from "./droplet";
+import { DROPLET_OVERLAYS, LocalDroplet } from "./droplet";
 
 /** The managed database's address inside "the VPC": an address on the namespace's loopback. */
 export const DATABASE_PRIVATE_HOST = "10.123.0.10";
@@ -93,15 +93,8 @@ export class LocalSite {
         await this.sh("ip", ["link", "set", "lo", "up"]);
         // A local address, so containers reach the database through the bridge as they would a VPC host.
         await this.sh("ip", ["addr", "add", `${DATABASE_PRIVATE_HOST}/32`, "dev", "lo"]);
-        for (const target of ["/etc", "/home", "/srv", "/var"]) {
-            const base = path.join(this.dir, "overlay", target.slice(1));
-            fs.mkdirSync(path.join(base, "upper"), { recursive: true });
-            fs.mkdirSync(path.join(base, "work"), { recursive: true });
-            await this.sh("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${target},upperdir=${base}/upper,workdir=${base}/work`, target]);
-            this.mounts.push(target);
-        }
-        await this.sh("mount", ["-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/run"]);
-        this.mounts.push("/run");
+        await this.droplet.mountFilesystem();
+        this.mounts.push(...DROPLET_OVERLAYS, "/run");
         await this.droplet.prepare();
     }
 

@@ -31,8 +31,15 @@ interface Connection {
     perDialTimeout?: number;
 }
 
+/**
+ * Droplet inputs whose change the provider applies without touching what runs on the droplet
+ * (terraform-provider-digitalocean resource_droplet.go `resourceDigitalOceanDropletUpdate`); a resize
+ * powers the droplet off, which the rehearsal does not emulate.
+ */
+export const DROPLET_UPDATES_WITHOUT_EFFECT = ["name", "tags", "backups", "backupPolicy", "gracefulShutdown", "resizeDisk"];
+
 export interface OperatorHooks {
-    /** Called for a droplet's creation: provisions the stand-in from its user data. */
+    /** Called for a droplet's creation (a first one or a replacement): provisions the stand-in from its user data. */
     createDroplet(name: string, inputs: Record<string, unknown>): Promise<void>;
     /** Every output line of every command. */
     onLine(line: OutputLine): void;
@@ -85,6 +92,11 @@ export class HostOperator implements Operator {
 
     async update(step: Step): Promise<RunResult> {
         this.hooks.onStep?.(`${step.action} ${step.name}`);
+        if (step.type === "digitalocean:index/droplet:Droplet") {
+            const emulated = step.changed.filter((key) => !DROPLET_UPDATES_WITHOUT_EFFECT.includes(key));
+            if (emulated.length > 0) throw new Error(`the rehearsal cannot update a droplet's ${emulated.join(", ")} in place`);
+            return { stdout: "", stderr: "" };
+        }
         if (step.type === "command:remote:CopyToRemote") {
             // The provider copies again only when the content or the destination changed.
             const old = step.old?.inputs ?? {};
@@ -95,8 +107,9 @@ export class HostOperator implements Operator {
     }
 
     async delete(type: ExecutedType, name: string, inputs: Record<string, unknown>): Promise<void> {
-        if (type === "digitalocean:index/droplet:Droplet") throw new Error(`the rehearsal never deletes its droplet (${name})`);
         this.hooks.onStep?.(`delete ${name}`);
+        // The replacement already took the one local machine over (./droplet.ts `replace`).
+        if (type === "digitalocean:index/droplet:Droplet") return;
         if (typeof inputs.delete === "string") await this.run(type, name, inputs, "delete", undefined);
     }
 

@@ -25,6 +25,11 @@ import { ReadinessWatch, request, Response, Service, Traffic } from "./traffic";
 
 export type Check = (ok: boolean, problem: string) => void;
 
+/** The droplet the n-th creation gives: an id as DigitalOcean's are (numbers), and its own loopback address. */
+export function dropletIdentity(generation: number): { id: string; address: string } {
+    return { id: String(400_000_000 + generation), address: `127.0.0.${generation}` };
+}
+
 /** Milliseconds one resource operation (a command or a copy) may take. */
 const STEP_DEADLINE_MS = 5 * 60_000;
 /** Milliseconds evaluating the program may take. */
@@ -32,6 +37,13 @@ const EVALUATE_DEADLINE_MS = 3 * 60_000;
 
 export class Rehearsal {
     private state: State = { resources: {} };
+    /** Configuration set on top of the stack file for every later `up`, as `pulumi config set` would. */
+    private readonly configured: Record<string, string> = {};
+    /** The droplet the engine's state holds, and the one the current `up` creates in its place, if any. */
+    private droplet = { generation: 1, created: false };
+    private replacement?: number;
+    /** The SHA the last successful `up` released. */
+    public live?: string;
     /** Every output line of every command, time-stamped. */
     public readonly lines: OutputLine[] = [];
     public readonly operator: HostOperator;
@@ -70,8 +82,14 @@ export class Rehearsal {
             signal,
             deadlineMs: STEP_DEADLINE_MS,
             createDroplet: async (name, inputs) => {
+                if (this.droplet.created) {
+                    const generation = this.replacement ?? this.droplet.generation + 1;
+                    console.log(`      ${name}: replacing the local droplet with a new one at ${dropletIdentity(generation).address}`);
+                    await this.local.droplet.replace(dropletIdentity(generation).address);
+                }
                 console.log(`      ${name}: provisioning the local droplet from its user data`);
                 await this.local.droplet.provision(String(inputs.userData));
+                this.droplet = { generation: this.local.droplet.generation, created: true };
             },
         });
     }
@@ -87,15 +105,20 @@ export class Rehearsal {
         return (Date.now() - started) / 1000;
     }
 
-    private siteFor(sha: string): Site {
+    /** Sets `projectmeats:<key>` for every later `up` (a JSON text for lists), as `pulumi config set` would. */
+    configure(key: string, value: string): void {
+        this.configured[`projectmeats:${key}`] = value;
+    }
+
+    private siteFor(sha: string, dropletGeneration: number): Site {
         const dockerConfig = JSON.stringify({
             auths: { [REGISTRY_SERVER]: { auth: Buffer.from(`${this.local.registry.user}:${this.local.registry.password}`).toString("base64") } },
         });
         return {
             stack: REHEARSAL_STACK,
-            config: { "projectmeats:imageSha": sha },
+            config: { ...this.configured, "projectmeats:imageSha": sha },
             secretConfig: { "projectmeats:slackWebhookUrl": this.webhookUrl },
-            dropletAddress: "127.0.0.1",
+            droplet: dropletIdentity(dropletGeneration),
             database: {
                 privateHost: DATABASE_PRIVATE_HOST,
                 port: DATABASE_PORT,
@@ -110,10 +133,10 @@ export class Rehearsal {
         };
     }
 
-    /** `pulumi up` of the rehearsal stack at `sha`: evaluate, plan, deploy. */
-    async up(sha: string): Promise<{ steps: Step[]; deployment: Deployment; resources: RecordedResource[] }> {
+    /** Runs the real program under mocks answered by the stand-ins; what it registered. */
+    private async evaluate(sha: string, dropletGeneration: number): Promise<RecordedResource[]> {
         const siteFile = path.join(this.local.dir, "site.json");
-        fs.writeFileSync(siteFile, JSON.stringify(this.siteFor(sha)), { mode: 0o600 });
+        fs.writeFileSync(siteFile, JSON.stringify(this.siteFor(sha, dropletGeneration)), { mode: 0o600 });
         // In its own process, asynchronously: the request stream keeps flowing while the program is evaluated.
         this.progress.at(`evaluating the program at ${sha}`);
         const evaluated = await run(process.execPath, [...process.execArgv, path.join(__dirname, "evaluate.ts"), siteFile], {
@@ -125,7 +148,21 @@ export class Rehearsal {
         if (evaluated.status !== 0) throw new Error(`evaluating the program failed:\n${evaluated.stderr}`);
         const result = JSON.parse(evaluated.stdout) as { resources: RecordedResource[]; error?: string };
         if (result.error) throw new Error(`the program failed: ${result.error}`);
-        const steps = plan(result.resources, this.state);
+        return result.resources;
+    }
+
+    /** `pulumi up` of the rehearsal stack at `sha`: evaluate, plan, deploy. */
+    async up(sha: string): Promise<{ steps: Step[]; deployment: Deployment; resources: RecordedResource[] }> {
+        let resources = await this.evaluate(sha, this.droplet.generation);
+        let steps = plan(resources, this.state);
+        this.replacement = undefined;
+        if (steps.some((s) => s.type === "digitalocean:index/droplet:Droplet" && s.action === "replace")) {
+            // The engine creates the new droplet before any step that depends on it, and those steps see
+            // its new id and address: the program's outputs, evaluated again with the new droplet's.
+            this.replacement = this.droplet.generation + 1;
+            resources = await this.evaluate(sha, this.replacement);
+            steps = plan(resources, this.state);
+        }
         const changing = steps.filter((s) => s.action !== "same");
         console.log(
             `    plan: ${changing.length === 0 ? "no changes" : changing.map((s) => `${s.action} ${s.name}${s.changed.length ? ` (${s.changed.join(", ")})` : ""}`).join("; ")}`,
@@ -135,12 +172,24 @@ export class Rehearsal {
         fs.writeFileSync(path.join(this.local.dir, "state.json"), JSON.stringify(this.state, null, 2), { mode: 0o600 });
         console.log(`    up: ${deployment.ok ? "succeeded" : `failed — ${firstLine(deployment.error)}`}`);
         this.progress.at("checking");
-        return { steps, deployment, resources: result.resources };
+        if (deployment.ok) this.live = sha;
+        return { steps, deployment, resources };
     }
 
     /** One request to `service` through nginx, now. */
     serving(service: Service): Promise<Response> {
         return request(service, this.config.hostnames, { signal: this.signal });
+    }
+
+    /** `count` requests through nginx, one after another, alternating the services; the failures. */
+    async burst(count: number): Promise<{ served: number; failed: string[] }> {
+        const failed: string[] = [];
+        for (let i = 0; i < count && !this.signal.aborted; i++) {
+            const service = i % 2 === 0 ? "backend" : "frontend";
+            const r = await this.serving(service);
+            if (!r.ok) failed.push(`${service}: ${r.detail}`);
+        }
+        return { served: count - failed.length, failed };
     }
 
     /** `name state` of each container of release `sha` on the droplet. */

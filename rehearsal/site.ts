@@ -12,8 +12,8 @@ export interface Site {
     readonly config: Record<string, string>;
     /** Values set as `pulumi config set --secret` would. */
     readonly secretConfig: Record<string, string>;
-    /** The droplet's address (the local host). */
-    readonly dropletAddress: string;
+    /** The droplet the cloud holds (or creates, when the program replaces it): its id and its address on the local host. */
+    readonly droplet: { readonly id: string; readonly address: string };
     /** The PostgreSQL stand-in: its address (in its certificate), passwords, and the CA that signed its certificate (PEM). */
     readonly database: { readonly privateHost: string; readonly port: number; readonly password: string; readonly adminPassword: string; readonly caCertificate: string };
     /** The registry: `server` (host:port), `endpoint` (server/name), read credentials as Docker config.json. */
@@ -26,11 +26,16 @@ export interface Site {
     readonly digests: Record<string, string>;
 }
 
+/** The id DigitalOcean gives a new resource, or undefined to keep the harness's default. */
+export function siteId(site: Site, type: string): string | undefined {
+    return type === "digitalocean:index/droplet:Droplet" ? site.droplet.id : undefined;
+}
+
 /** Computed outputs of a new resource, or undefined to keep the harness's default. */
 export function siteState(site: Site, type: string, name: string): Record<string, unknown> | undefined {
     switch (type) {
         case "digitalocean:index/droplet:Droplet":
-            return { ipv4Address: site.dropletAddress, ipv4AddressPrivate: site.dropletAddress };
+            return { ipv4Address: site.droplet.address, ipv4AddressPrivate: site.droplet.address };
         case "digitalocean:index/databaseCluster:DatabaseCluster":
             return { privateHost: site.database.privateHost, host: site.database.privateHost, port: site.database.port, password: site.database.adminPassword };
         case "digitalocean:index/databaseUser:DatabaseUser":

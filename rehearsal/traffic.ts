@@ -57,7 +57,8 @@ export async function request(service: Service, hostnames: Hostnames, options: {
 abstract class Loop {
     private running = false;
     private loop?: Promise<void>;
-    private readonly stopping = new AbortController();
+    /** Ends the requests in flight when the loop stops; a new one for each start, so a stopped loop can start again. */
+    private stopping = new AbortController();
 
     constructor(protected readonly signal: AbortSignal) {}
 
@@ -67,6 +68,7 @@ abstract class Loop {
     start(): void {
         if (this.running) return;
         this.running = true;
+        this.stopping = new AbortController();
         const signal = AbortSignal.any([this.signal, this.stopping.signal]);
         this.loop = (async () => {
             while (this.running && !signal.aborted) {

@@ -9,9 +9,11 @@ import { badImage } from "./04-bad-image";
 import { failingMigration } from "./05-failing-migration";
 import { rollback } from "./06-rollback";
 import { secrets } from "./07-secrets";
+import { envChanged } from "./08-env-changed";
+import { dropletReplaced } from "./09-droplet-replaced";
 import { runScenario, Scenario } from "./scenario";
 
-export const SCENARIOS: readonly Scenario[] = [firstRelease, sameSha, newSha, badImage, failingMigration, rollback, secrets];
+export const SCENARIOS: readonly Scenario[] = [firstRelease, sameSha, newSha, badImage, failingMigration, rollback, secrets, envChanged, dropletReplaced];
 
 /**
  * Runs every scenario in order, the request stream flowing through those `underTraffic`; each result

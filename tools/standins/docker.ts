@@ -3,7 +3,7 @@
  * no `socket` it takes the machine's defaults (`/run/docker.sock`, `/etc/docker/daemon.json`), as the
  * rehearsal's droplet does inside its own mount namespace.
  */
-import { run, RunOptions, succeeds, Supervisor, waitFor } from "../processes";
+import { Managed, run, RunOptions, succeeds, Supervisor, waitFor } from "../processes";
 
 export interface DockerdOptions {
     /** Name of its log and of its process in the supervisor. */
@@ -24,6 +24,8 @@ export interface DockerdOptions {
 }
 
 export interface DockerEngine {
+    /** Its process, to stop it by its PID. */
+    readonly managed: Managed;
     /** Environment for its clients (DOCKER_HOST, DOCKER_CONFIG), on top of this process's. */
     readonly env: NodeJS.ProcessEnv;
     /** Runs `docker ARGS` against this engine; resolves its trimmed standard output. */
@@ -39,7 +41,7 @@ export async function startDockerd(supervisor: Supervisor, options: DockerdOptio
     if (options.pidFile) args.push("--pidfile", options.pidFile);
     if (options.buildOnly) args.push("--bridge", "none", "--iptables=false");
     // dockerd stops its containers on SIGTERM, allowing each 10 s.
-    supervisor.start(options.name, "dockerd", args, { graceMs: 30_000 });
+    const managed = supervisor.start(options.name, "dockerd", args, { graceMs: 30_000 });
     const env: NodeJS.ProcessEnv = {
         ...process.env,
         DOCKER_HOST: `unix://${options.socket ?? "/run/docker.sock"}`,
@@ -53,6 +55,7 @@ export async function startDockerd(supervisor: Supervisor, options: DockerdOptio
         signal: options.signal,
     });
     return {
+        managed,
         env,
         docker,
         async removeAllContainers() {
