@@ -113,6 +113,48 @@ export const CONFIG_KEYS = {
         type: "string",
         description: "Public hostname of the web app (served by nginx on the frontend droplets), e.g. dev.example.com.",
     },
+    edge: {
+        type: "string",
+        description:
+            "How the public reaches the app over HTTPS: loadBalancer (a DigitalOcean load balancer per server group terminates HTTPS), droplet (nginx on the service's one droplet terminates HTTPS with a certbot certificate, behind a reserved IP) or none (plain HTTP on the droplets: the local rehearsal only, refused in production).",
+    },
+    dnsDomain: {
+        type: "string",
+        default: "",
+        description:
+            "Domain on DigitalOcean DNS that holds backendHostname and frontendHostname, e.g. projectmeats.com: set, the program manages their A records; empty, point them yourself at the exported edgeAddresses.",
+    },
+    edgeCertificate: {
+        type: "string",
+        default: "letsEncrypt",
+        description:
+            "Certificate of edge loadBalancer: letsEncrypt (issued and renewed by DigitalOcean; needs dnsDomain) or custom (edgeCertificateLeaf, edgeCertificateChain, edgeCertificatePrivateKey). edge droplet always uses certbot (Let's Encrypt, HTTP-01).",
+    },
+    edgeCertificateLeaf: {
+        type: "string",
+        default: "",
+        description: "PEM leaf certificate for both hostnames when edgeCertificate is custom.",
+    },
+    edgeCertificateChain: {
+        type: "string",
+        default: "",
+        description: "PEM intermediate certificates of edgeCertificateLeaf when edgeCertificate is custom; empty for none.",
+    },
+    edgeCertificatePrivateKey: {
+        type: "string",
+        default: "",
+        description: "PEM private key of edgeCertificateLeaf when edgeCertificate is custom; set with --secret.",
+    },
+    edgeAcmeServer: {
+        type: "string",
+        default: "",
+        description: "ACME directory URL certbot uses with edge droplet, e.g. a test server's (https://…/dir); empty means Let's Encrypt's production directory.",
+    },
+    releaseBatchSize: {
+        type: "integer",
+        default: 1,
+        description: "Droplets of a service released at once, 1-10; each batch starts only after the previous batch is healthy, and a failure stops the release.",
+    },
     dbVersion: {
         type: "string",
         default: "17",

@@ -15,6 +15,7 @@ const VALID: Record<string, string> = {
     "projectmeats:sshAllowedCidrs": '["203.0.113.0/24"]',
     "projectmeats:backendHostname": "api.dev.example.com",
     "projectmeats:frontendHostname": "dev.example.com",
+    "projectmeats:edge": "droplet",
     "projectmeats:githubOwner": "Meats-Central",
     "projectmeats:githubRepository": "ProjectMeats",
     "projectmeats:githubBackendEnvironment": "dev-backend",
@@ -68,6 +69,8 @@ describe("parseStackConfig accepts", () => {
                 ],
             },
             hostnames: { backend: "api.dev.example.com", frontend: "dev.example.com" },
+            edge: { mode: "droplet" },
+            releaseBatchSize: 1,
             database: { version: "17", size: "db-s-1vcpu-1gb", nodeCount: 1, name: "projectmeats", user: "projectmeats" },
             github: {
                 owner: "Meats-Central",
@@ -165,6 +168,7 @@ describe("parseStackConfig rejects, all problems at once", () => {
             "projectmeats:githubReviewers": '["team/platform"]',
             "projectmeats:dbUser": "doadmin",
             "projectmeats:frontendHostname": "api.dev.example.com",
+            "projectmeats:edge": "cdn",
             "projectmeats:sshPort": "80",
             "projectmeats:vpcIpRange": "8.8.0.0/16",
             "projectmeats:registryName": "ProjectMeats",
@@ -176,7 +180,7 @@ describe("parseStackConfig rejects, all problems at once", () => {
         delete raw["projectmeats:doProjectEnvironment"];
         expect(messageOf("dev", raw)).toBe(
             [
-                HEADER("dev", 12),
+                HEADER("dev", 13),
                 '  - stack "dev", key projectmeats:regoin: got "nyc3"; expected no such key; did you mean projectmeats:region?',
                 '  - stack "dev", key projectmeats:doProjectEnvironment: missing; expected Environment of the DigitalOcean project grouping this stack: Development, Staging or Production. (set it with `pulumi config set doProjectEnvironment <value>`)',
                 '  - stack "dev", key projectmeats:dropletBackups: got "yes"; expected true or false',
@@ -186,6 +190,7 @@ describe("parseStackConfig rejects, all problems at once", () => {
                 '  - stack "dev", key projectmeats:vpcIpRange: got "8.8.0.0/16"; expected a private IPv4 network (10/8, 172.16/12 or 192.168/16) from /16 to /28 with no host bits set, e.g. "10.110.16.0/20"',
                 '  - stack "dev", key projectmeats:sshPort: got "80"; expected a TCP port from 1 to 65535 that is not 80, 443 or an app port (8000-8009, 8080-8089)',
                 '  - stack "dev", key projectmeats:frontendHostname: got "api.dev.example.com"; expected a hostname different from backendHostname',
+                '  - stack "dev", key projectmeats:edge: got "cdn"; expected one of loadBalancer, droplet, none',
                 '  - stack "dev", key projectmeats:dbUser: got "doadmin"; expected a name other than doadmin, the cluster\'s administrator',
                 '  - stack "dev", key projectmeats:githubReviewers: got "team/platform"; expected a GitHub login, or team:<slug> for an organization team, e.g. "octocat" or "team:platform"',
                 '  - stack "dev", key projectmeats:slackWebhookUrl: got "(plain text, not shown)"; expected a secret: set it with `pulumi config set --secret slackWebhookUrl <url>` (webhook URLs grant posting rights)',

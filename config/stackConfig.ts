@@ -12,6 +12,7 @@ import { ConfigValidationError, Problems } from "./problems";
 import { validateAdoption } from "./sections/adoption";
 import { AppConfig, validateApp } from "./sections/app";
 import { validateDatabase } from "./sections/database";
+import { EdgeConfig, validateEdge } from "./sections/edge";
 import { validateGeneral } from "./sections/general";
 import { validateGitHub } from "./sections/github";
 import { validateHostnames } from "./sections/hostnames";
@@ -25,6 +26,7 @@ import { readValues } from "./values";
 import type { Service } from "../model/services";
 
 export type { Service } from "../model/services";
+export type { EdgeCertificateConfig, EdgeConfig, EdgeMode } from "./sections/edge";
 
 /** A set of identical droplets running one or both services. */
 export interface ServerGroupConfig {
@@ -57,6 +59,10 @@ export interface StackConfig {
         readonly groups: readonly ServerGroupConfig[];
     };
     readonly hostnames: { readonly backend: string; readonly frontend: string };
+    /** How the public reaches the app, and the DNS records and certificate of that edge (config/sections/edge.ts). */
+    readonly edge: EdgeConfig;
+    /** Droplets of a service a release swaps at once; each batch after the previous one is healthy. */
+    readonly releaseBatchSize: number;
     readonly database: {
         readonly version: string;
         readonly size: string;
@@ -142,6 +148,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     const network = validateNetwork(values, problems);
     const servers = validateServers(values, problems);
     const hostnames = validateHostnames(values, problems);
+    const edge = validateEdge(values, problems, secretKeys);
     const database = validateDatabase(values, problems);
     const github = validateGitHub(values, problems, general.environmentName);
     const infra = validateInfraRepository(values, problems, { owner: values.githubOwner, repository: values.githubRepository });
@@ -162,6 +169,8 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         vpcIpRange: network.vpcIpRange,
         servers,
         hostnames,
+        edge: edge.edge,
+        releaseBatchSize: edge.releaseBatchSize,
         database,
         github,
         infra,

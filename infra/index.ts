@@ -6,6 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Database } from "../components/database/Database";
+import { DropletEdge } from "../components/edge/DropletEdge";
+import { LoadBalancerEdge } from "../components/edge/LoadBalancerEdge";
 import { GitHubDeployments } from "../components/github/GitHubDeployments";
 import { InfraRepository } from "../components/github/InfraRepository";
 import { environmentSecrets, notificationSecrets } from "../components/github/secrets";
@@ -16,7 +18,9 @@ import { ContainerRegistry } from "../components/registry/ContainerRegistry";
 import { ReleaseChain } from "../components/release/ReleaseChain";
 import { ReleaseImages } from "../components/release/ReleaseImages";
 import { AppServers } from "../components/server/AppServers";
+import { groupHealthCheck } from "../components/server/edgeSites";
 import { githubTokenFromConfig, loadStackConfig } from "../config/load";
+import { HEALTH_PATHS } from "../model/layout";
 
 const config = loadStackConfig();
 const env = config.environmentName;
@@ -47,7 +51,45 @@ const servers = new AppServers(`servers-${env}`, {
     registryCredentials: registry.readCredentials,
     // The backend's health and readiness answers show the database's state: for the droplet and the VPC only.
     internalPaths: { backend: [config.app.healthPath, config.app.readyPath] },
+    edge: config.edge.mode,
+    healthPaths: { backend: config.app.healthPath },
 });
+
+// How the public reaches the app (config/sections/edge.ts): a load balancer per server group, or a
+// reserved IP and certbot per droplet; `none` serves plain HTTP from the droplets (the rehearsal only).
+const edge = deployEdge();
+
+function deployEdge() {
+    const { mode, dnsDomain, certificate } = config.edge;
+    if (mode === "loadBalancer") {
+        return new LoadBalancerEdge(`edge-${env}`, {
+            environmentName: env,
+            region: config.region,
+            vpcId: network.vpcId,
+            dropletTag: servers.environmentTag,
+            groups: servers.groups.map((group) => ({
+                key: group.key,
+                services: group.services,
+                dropletIds: group.servers.map((server) => server.droplet.id),
+                healthPath: groupHealthCheck(group.services, { ...HEALTH_PATHS, backend: config.app.healthPath }).path,
+            })),
+            hostnames: config.hostnames,
+            certificate: certificate!.source === "letsEncrypt" ? certificate! : { ...certificate!, privateKey: pulumi.secret(certificate!.privateKey) },
+            dnsDomain,
+        });
+    }
+    if (mode === "droplet") {
+        return new DropletEdge(`edge-${env}`, {
+            region: config.region,
+            servers: servers.servers,
+            hostnames: config.hostnames,
+            dnsDomain,
+            acmeServer: config.edge.acmeServer,
+            internalPaths: { paths: { backend: [config.app.healthPath, config.app.readyPath] }, allow: ["127.0.0.1", "::1", config.vpcIpRange] },
+        });
+    }
+    return undefined;
+}
 
 const database = new Database(`database-${env}`, {
     environmentName: env,
@@ -85,7 +127,8 @@ function deployRelease(imageSha: string) {
         imageSha,
         images: images.images,
         digests: images.digests,
-        servers: servers.servers,
+        // edge droplet: a release reaches a droplet once its certificate and HTTPS servers are in place.
+        servers: servers.servers.map((server) => ({ ...server, ready: [...server.ready, ...(edge instanceof DropletEdge ? edge.ready[server.key] : [])] })),
         hostnames: config.hostnames,
         databaseUrl: database.connectionUri,
         databaseAdminUrl: database.adminUri,
@@ -97,6 +140,13 @@ function deployRelease(imageSha: string) {
         superuserPassword: config.app.superuserPassword === undefined ? undefined : pulumi.secret(config.app.superuserPassword),
         slackWebhookUrl,
         teamsWebhookUrl,
+        batchSize: config.releaseBatchSize,
+        healthScheme: config.edge.mode === "droplet" ? "https" : "http",
+        // edge loadBalancer: each service checked once more through its balancer, over HTTPS.
+        edgeAddresses:
+            edge instanceof LoadBalancerEdge
+                ? Object.fromEntries(servers.groups.flatMap((group) => group.services.map((service) => [service, edge.loadBalancers[group.key].ip])))
+                : undefined,
     });
     return images;
 }
@@ -137,6 +187,8 @@ export const imageSha = config.imageSha ?? "";
 export const releaseImages = release?.images ?? "none: no projectmeats:imageSha set; the infrastructure is up without a release (README, First deployment)";
 export const registryEndpoint = registry.endpoint;
 export const serverAddresses = servers.publicAddresses;
+/** Where the hostnames' A records point: the load balancers' or reserved addresses, by group or server key. */
+export const edgeAddresses = edge?.addresses ?? "none: projectmeats:edge is none; the droplets serve plain HTTP at serverAddresses";
 export const deployPublicKey = servers.deployPublicKey;
 export const vpcId = network.vpcId;
 export const databaseHost = database.privateHost;

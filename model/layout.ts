@@ -68,7 +68,40 @@ export function dropletHostname(environmentName: string, groupKey: string, ordin
     return `pm-${environmentName}-${groupKey}-${ordinal}`;
 }
 
+/** The droplet name of a server key (`backend-1`), as `dropletHostname` gives it: `pm-dev-backend-1`. */
+export function serverDropletName(environmentName: string, serverKey: string): string {
+    return `pm-${environmentName}-${serverKey}`;
+}
+
 /** Path of the nginx upstream file that points a service's traffic at its live container. */
 export function upstreamPath(service: Service): string {
     return `${NGINX_DIR}/${service}.upstream`;
+}
+
+/**
+ * Where certbot's webroot plugin writes HTTP-01 challenges and nginx serves them, at
+ * `/.well-known/acme-challenge/` on port 80 (edge droplet).
+ */
+export const ACME_WEBROOT = "/var/www/letsencrypt";
+
+/**
+ * The root-owned script user data installs for edge droplet (host/root/obtain-certificate.sh): the
+ * one command besides nginx's test and reload the deploy user may run with sudo.
+ */
+export const CERTIFICATE_SCRIPT = "/usr/local/sbin/projectmeats-certificate";
+
+/** The TLS server blocks of edge droplet, written once the certificate exists; included like the sites. */
+export const TLS_SITES_PATH = `${NGINX_DIR}/tls-sites.conf`;
+
+/**
+ * Where certbot keeps a certificate's current files: `/etc/letsencrypt/live/<name>/` (certbot's docs,
+ * "Where are my certificates?"; `fullchain.pem` is nginx's `ssl_certificate`, `privkey.pem` its key).
+ */
+export function certificateFiles(certificateName: string): { readonly fullchain: string; readonly privateKey: string } {
+    return { fullchain: `/etc/letsencrypt/live/${certificateName}/fullchain.pem`, privateKey: `/etc/letsencrypt/live/${certificateName}/privkey.pem` };
+}
+
+/** The certbot certificate name of a droplet's hostnames, e.g. `projectmeats-app-1`. */
+export function certificateName(serverKey: string): string {
+    return `projectmeats-${serverKey}`;
 }

@@ -21,6 +21,9 @@ export const PROGRAM_DIR = path.join(REPOSITORY_ROOT, "infra");
 /** Scripts that run on a droplet, shipped there by the release chain. */
 export const DROPLET_SCRIPTS_DIR = path.join(REPOSITORY_ROOT, "host", "droplet");
 
+/** Scripts user data installs on a droplet as root's (edge droplet's certificate script), never shipped by the release. */
+export const ROOT_SCRIPTS_DIR = path.join(REPOSITORY_ROOT, "host", "root");
+
 /** Scripts that run where `pulumi up` runs (local commands). */
 export const LOCAL_SCRIPTS_DIR = path.join(REPOSITORY_ROOT, "host", "local");
 

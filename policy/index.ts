@@ -7,6 +7,7 @@ import { noUnpinnedActions } from "./actions";
 import { databaseHasFirewall, databaseNotPublic, prodDatabaseStandby } from "./database";
 import { environmentSecretsAreSecret, prodEnvironmentsRequireReviewers } from "./github";
 import { noMutableImageTags, releaseImagesPinnedByDigest } from "./images";
+import { appPortsNotPublic, loadBalancerCertificateByName, loadBalancerHealthCheck, prodHttpsOnly } from "./edge";
 import { prodSshNotOpen } from "./network";
 
 new PolicyPack("projectmeats", {
@@ -19,6 +20,10 @@ new PolicyPack("projectmeats", {
         databaseHasFirewall,
         prodDatabaseStandby,
         prodSshNotOpen,
+        prodHttpsOnly,
+        loadBalancerHealthCheck,
+        loadBalancerCertificateByName,
+        appPortsNotPublic,
         prodEnvironmentsRequireReviewers,
         environmentSecretsAreSecret,
     ],

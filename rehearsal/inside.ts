@@ -23,8 +23,10 @@ export const ENV = {
     inside: "PM_REHEARSAL_INSIDE",
     dir: "PM_REHEARSAL_DIR",
     rootfs: "PM_REHEARSAL_ROOTFS",
+    databaseRootfs: "PM_REHEARSAL_DATABASE_ROOTFS",
     deadlineAt: "PM_REHEARSAL_DEADLINE_AT",
     debootstrapSeconds: "PM_REHEARSAL_DEBOOTSTRAP_SECONDS",
+    databaseDebootstrapSeconds: "PM_REHEARSAL_DATABASE_DEBOOTSTRAP_SECONDS",
     summary: "PM_REHEARSAL_SUMMARY",
 } as const;
 
@@ -60,11 +62,13 @@ export async function inside(): Promise<number> {
         await phase("isolating the network and the filesystem", () => local.isolate());
         await phase("making certificates", () => local.makeCertificates());
         await phase("starting the registry", () => local.startRegistry());
-        await phase("starting PostgreSQL", () => local.startDatabase(config.database.name, config.database.user));
+        await phase("starting PostgreSQL", () => local.startDatabase(config.database.name, config.database.user, process.env[ENV.databaseRootfs] ?? ""));
+        console.log(`database: PostgreSQL ${local.database.version}`);
         let webhookUrl = "";
         await phase("starting the webhook receiver", async () => (webhookUrl = await local.startWebhookReceiver()));
         await phase("starting the build machine's Docker Engine", () => local.startBuilder());
         if (process.env[ENV.debootstrapSeconds]) setup["debootstrap of the base (s)"] = Number(process.env[ENV.debootstrapSeconds]);
+        if (process.env[ENV.databaseDebootstrapSeconds]) setup["debootstrap of the database's root (s)"] = Number(process.env[ENV.databaseDebootstrapSeconds]);
         await phase("importing the base image", async () => (setup["base image imported (s)"] = round(await importBaseImage(local, process.env[ENV.rootfs] ?? "", stop.signal))));
         const keyFile = path.join(dir, "deploy_key");
         await phase("making the deploy key", () =>

@@ -21,6 +21,8 @@ import { DROPLET_OVERLAYS, LocalDroplet } from "./droplet";
 /** The managed database's address inside "the VPC": an address on the namespace's loopback. */
 export const DATABASE_PRIVATE_HOST = "10.123.0.10";
 export const DATABASE_PORT = 25060;
+/** Where PostgreSQL 17's programs are in the database's root filesystem (Debian's postgresql-17). */
+export const DATABASE_BIN_DIR = "/usr/lib/postgresql/17/bin";
 export const REGISTRY_HOST = "127.0.0.1";
 export const REGISTRY_PORT = 5000;
 export const REGISTRY_SERVER = `${REGISTRY_HOST}:${REGISTRY_PORT}`;
@@ -49,15 +51,14 @@ export const REQUIRED_COMMANDS = [
     "groupadd",
     "curl",
     "cloud-init",
-    "initdb",
-    "postgres",
-    "psql",
+    // PostgreSQL 17 runs from its own root filesystem (./rootfs.ts), entered with chroot.
+    "chroot",
 ];
 
 export class LocalSite {
     public readonly supervisor: Supervisor;
     public readonly registry = { server: REGISTRY_SERVER, user: "ci", password: "" };
-    public readonly database = { password: "", adminPassword: "", name: "", user: "" };
+    public readonly database = { password: "", adminPassword: "", name: "", user: "", version: "" };
     public readonly caFile: string;
     public readonly droplet: LocalDroplet;
     /** The build machine's Docker Engine (set by `startBuilder`). */
@@ -107,37 +108,88 @@ export class LocalSite {
         await startRegistry(this.supervisor, { dir: path.join(this.dir, "registry"), host: REGISTRY_HOST, port: REGISTRY_PORT, user, password, signal: this.signal });
     }
 
-    /** PostgreSQL as DigitalOcean runs it: TLS required, an admin, the app's user and database. */
-    async startDatabase(name: string, user: string): Promise<void> {
+    /**
+     * PostgreSQL as DigitalOcean runs it: version 17 (DigitalOcean's default; run from `rootfs`, a trixie
+     * root filesystem, since this machine's own is 15), TLS required, an admin, the app's user and database.
+     */
+    async startDatabase(name: string, user: string, rootfs: string): Promise<void> {
         this.database.name = name;
         this.database.user = user;
         // The postgres user must reach its folder inside this one.
         fs.chmodSync(this.dir, 0o755);
         const tls = path.join(this.dir, "tls");
+        // The root seen through an overlay: the cached root filesystem is never written to.
+        const root = path.join(this.dir, "postgres-root");
+        const layer = path.join(this.dir, "postgres-layer");
+        for (const d of [root, path.join(layer, "upper"), path.join(layer, "work")]) fs.mkdirSync(d, { recursive: true });
+        // Under this run's folder, so `stop` unmounts it with the rest.
+        await this.sh("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${rootfs},upperdir=${layer}/upper,workdir=${layer}/work`, root]);
         this.postgres = await startPostgres(this.supervisor, {
-            dir: path.join(this.dir, "postgres"),
+            dir: path.join(root, "srv/postgres"),
             port: DATABASE_PORT,
             listen: ["127.0.0.1", DATABASE_PRIVATE_HOST],
             superuser: "postgres",
             tls: { certFile: path.join(tls, "server.crt"), keyFile: path.join(tls, "server.key") },
+            chroot: { root, binDir: DATABASE_BIN_DIR },
             signal: this.signal,
         });
-        // As DigitalOcean: its admin `doadmin` is no superuser and creates the app's database, so owns it;
-        // the app's user gets no rights at all (the release's db-rights step gives what it needs).
+        this.database.version = this.postgres.version;
+        // As DigitalOcean: its admin `doadmin` is no superuser; it creates the app's user (so, from
+        // PostgreSQL 16, holds ADMIN on that role) and the app's database (so owns it); the app's user gets
+        // no rights at all (the release's db-rights step gives what it needs). Whether DigitalOcean's doadmin
+        // has BYPASSRLS is not documented (issue 17, fact 7): here it has, until a scenario takes it away.
         await this.postgres.psql(
             "postgres",
             [
-                `CREATE ROLE doadmin LOGIN CREATEDB CREATEROLE PASSWORD '${this.database.adminPassword}'`,
-                `CREATE ROLE "${user}" LOGIN PASSWORD '${this.database.password}'`,
+                `CREATE ROLE doadmin LOGIN CREATEDB CREATEROLE BYPASSRLS PASSWORD '${this.database.adminPassword}'`,
                 "SET ROLE doadmin",
+                `CREATE ROLE "${user}" LOGIN PASSWORD '${this.database.password}'`,
                 `CREATE DATABASE "${name}"`,
             ].join(";\n") + ";",
         );
     }
 
-    /** Queries the app's database as the stand-in's superuser, for the scenarios' checks. */
-    query(sql: string): Promise<string> {
-        return this.postgres!.psql(this.database.name, sql);
+    /**
+     * A second database of the cluster as DigitalOcean creates one: a new user with no rights and a
+     * database owned by doadmin. For the scenarios that start from an empty database.
+     */
+    async createFreshDatabase(name: string, user: string, password: string): Promise<void> {
+        await this.postgres!.psql(
+            "postgres",
+            [
+                `DROP DATABASE IF EXISTS "${name}"`,
+                `DROP ROLE IF EXISTS "${user}"`,
+                "SET ROLE doadmin",
+                `CREATE ROLE "${user}" LOGIN PASSWORD '${password}'`,
+                `CREATE DATABASE "${name}"`,
+            ].join(";\n") + ";",
+        );
+    }
+
+    /** The database server presents `certFile` and `keyFile` from now on (new connections; a configuration reload). */
+    async presentCertificate(certFile: string, keyFile: string): Promise<void> {
+        const dir = path.join(this.dir, "postgres-root/srv/postgres");
+        for (const [from, to] of [
+            [certFile, "server.crt"],
+            [keyFile, "server.key"],
+        ]) {
+            // Written in place: the file keeps its owner (postgres) and mode (0600).
+            fs.writeFileSync(path.join(dir, to), fs.readFileSync(from));
+        }
+        await this.postgres!.reload();
+    }
+
+    /**
+     * Stops the database server (`reachable` false: every connection refused, every open one ended) or
+     * starts it again and waits until it answers.
+     */
+    async setDatabaseReachable(reachable: boolean): Promise<void> {
+        await (reachable ? this.postgres!.start() : this.postgres!.stop());
+    }
+
+    /** Runs SQL as the stand-in's superuser in `database` (default: the app's), for the scenarios' checks and changes. */
+    query(sql: string, database = this.database.name): Promise<string> {
+        return this.postgres!.psql(database, sql);
     }
 
     /** The HTTPS receiver standing in for Slack; returns the webhook URL. */

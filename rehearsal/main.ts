@@ -9,7 +9,8 @@
  * says where it was, and exits non-zero; and non-zero when any check failed.
  *
  * Environment: PM_REHEARSAL_SUMMARY, a path to receive the results as JSON; PM_REHEARSAL_ROOTFS, a
- * debootstrapped root filesystem to use instead of the cached one; PM_REHEARSAL_CACHE, where the
+ * debootstrapped root filesystem to use as the images' base instead of the cached one;
+ * PM_REHEARSAL_DATABASE_ROOTFS, one with PostgreSQL 17 for the database; PM_REHEARSAL_CACHE, where the
  * cache lives (default $XDG_CACHE_HOME/projectmeats-rehearsal, else /var/cache/projectmeats-rehearsal).
  */
 import { ENV, inside } from "./inside";

@@ -1,6 +1,6 @@
 /**
  * `npm run rehearse` before its namespaces: checks the machine, finds (or builds, ./rootfs.ts) the
- * images' base root filesystem, makes the run's folder, and re-runs itself (./inside.ts) inside new
+ * images' base root filesystem and the database's (PostgreSQL 17), makes the run's folder, and re-runs itself (./inside.ts) inside new
  * network, mount and PID namespaces with Debian's `tini` as PID 1, which reaps orphans (sshd's
  * sessions, containerd's shims) and passes signals on.
  *
@@ -19,7 +19,7 @@ import { ENV } from "./inside";
 import { REQUIRED_COMMANDS } from "./localSite";
 import { EXIT_STATUS, Progress, Stop, StopReason, stopOnSignalsAndDeadline } from "./progress";
 import { round } from "./report";
-import { ensureBaseRootfs, isBaseRootfs } from "./rootfs";
+import { DATABASE_BASE, ensureBaseRootfs, isBaseRootfs } from "./rootfs";
 
 /** Milliseconds the rehearsal inside gets to stop everything once asked (it unwinds 10 s, then stops its stand-ins within 120 s). */
 const INSIDE_STOP_MS = 150_000;
@@ -64,6 +64,27 @@ export async function outside(options: OutsideOptions): Promise<number> {
                 return EXIT_STATUS[stop.reason ?? "SIGTERM"];
             }
             console.error(`rehearsal: the base root filesystem could not be built: ${(error as Error).message}`);
+            return 1;
+        }
+    }
+    if (!stop.reason && !isBaseRootfs(process.env[ENV.databaseRootfs] ?? "", DATABASE_BASE)) {
+        progress.enter("setup", "the database's root filesystem (debootstrap)");
+        try {
+            const base = await ensureBaseRootfs({
+                spec: DATABASE_BASE,
+                signal: stop.signal,
+                deadlineMs: Math.max(1, deadlineAt - Date.now()),
+                onBuild: (what) => console.log(what),
+            });
+            console.log(`database root filesystem: ${base.debootstrapSeconds === undefined ? "from the cache" : "built"}, ${base.rootfs}`);
+            env[ENV.databaseRootfs] = base.rootfs;
+            if (base.debootstrapSeconds !== undefined) env[ENV.databaseDebootstrapSeconds] = String(round(base.debootstrapSeconds));
+        } catch (error) {
+            if (error instanceof StoppedError || stop.reason) {
+                console.error(`rehearsal: ${stop.reason ?? "stopped"} in ${progress.describe()}; debootstrap stopped, its temporary folder removed`);
+                return EXIT_STATUS[stop.reason ?? "SIGTERM"];
+            }
+            console.error(`rehearsal: the database's root filesystem could not be built: ${(error as Error).message}`);
             return 1;
         }
     }

@@ -10,13 +10,13 @@ import * as path from "path";
 import { releaseTag } from "../components/release/images";
 import type { parseStackConfig } from "../config/stackConfig";
 import { PROGRAM_DIR } from "../model/paths";
-import { run } from "../tools/processes";
 import { RecordedResource } from "../tools/programRunner";
-import { PROJECT_DIR, REHEARSAL_STACK } from "../tools/stackFiles";
+import { REHEARSAL_STACK } from "../tools/stackFiles";
 import { Deployment, State, Step, deploy, plan } from "./engine";
 import { buildRelease, registryDigest, ReleaseSpec } from "./images";
 import { DATABASE_PORT, DATABASE_PRIVATE_HOST, LocalSite, REGISTRY_SERVER } from "./localSite";
 import { HostOperator, OutputLine } from "./operator";
+import { evaluateProgram } from "./program";
 import type { Progress } from "./progress";
 import { RELEASES } from "./releases";
 import { Figures, firstLine, round } from "./report";
@@ -32,8 +32,6 @@ export function dropletIdentity(generation: number): { id: string; address: stri
 
 /** Milliseconds one resource operation (a command or a copy) may take. */
 const STEP_DEADLINE_MS = 5 * 60_000;
-/** Milliseconds evaluating the program may take. */
-const EVALUATE_DEADLINE_MS = 3 * 60_000;
 
 export class Rehearsal {
     private state: State = { resources: {} };
@@ -134,21 +132,9 @@ export class Rehearsal {
     }
 
     /** Runs the real program under mocks answered by the stand-ins; what it registered. */
-    private async evaluate(sha: string, dropletGeneration: number): Promise<RecordedResource[]> {
-        const siteFile = path.join(this.local.dir, "site.json");
-        fs.writeFileSync(siteFile, JSON.stringify(this.siteFor(sha, dropletGeneration)), { mode: 0o600 });
-        // In its own process, asynchronously: the request stream keeps flowing while the program is evaluated.
+    private evaluate(sha: string, dropletGeneration: number): Promise<RecordedResource[]> {
         this.progress.at(`evaluating the program at ${sha}`);
-        const evaluated = await run(process.execPath, [...process.execArgv, path.join(__dirname, "evaluate.ts"), siteFile], {
-            cwd: PROJECT_DIR,
-            deadlineMs: EVALUATE_DEADLINE_MS,
-            signal: this.signal,
-            allowFailure: true,
-        });
-        if (evaluated.status !== 0) throw new Error(`evaluating the program failed:\n${evaluated.stderr}`);
-        const result = JSON.parse(evaluated.stdout) as { resources: RecordedResource[]; error?: string };
-        if (result.error) throw new Error(`the program failed: ${result.error}`);
-        return result.resources;
+        return evaluateProgram(this.siteFor(sha, dropletGeneration), path.join(this.local.dir, "site.json"), this.signal);
     }
 
     /** `pulumi up` of the rehearsal stack at `sha`: evaluate, plan, deploy. */

@@ -1,9 +1,13 @@
 /**
- * The images' base root filesystem: Debian (debootstrap, minbase) with Debian's python3-django,
- * gunicorn and psycopg2. Building it takes about a minute and needs Debian's mirror, which the
- * rehearsal's namespaces cannot reach, so it is built before entering them, and kept between runs
- * outside the repository under a key made of what goes into it (suite, variant, packages,
- * architecture): a second run finds it and skips debootstrap.
+ * The rehearsal's root filesystems, each Debian (debootstrap, minbase) from the configured mirror:
+ * - the images' base (APP_BASE): sid, for Debian's python3-django 5.2 (ProjectMeats runs Django 5.2,
+ *   issue 17), gunicorn and psycopg2;
+ * - the database's (DATABASE_BASE): trixie's postgresql-17, DigitalOcean's default version (the
+ *   machine's own PostgreSQL is bookworm's 15, where only a superuser may give BYPASSRLS).
+ * Building one takes about a minute and needs Debian's mirror, which the rehearsal's namespaces
+ * cannot reach, so each is built before entering them, and kept between runs outside the repository
+ * under a key made of what goes into it (suite, variant, packages, architecture): a second run finds
+ * it and skips debootstrap.
  *
  * The cache is written atomically: debootstrap fills a temporary folder beside the entry, which is
  * renamed into place only once complete; a run stopped half-way leaves no entry. debootstrap runs in
@@ -15,16 +19,40 @@ import * as fs from "fs";
 import * as path from "path";
 import { alive, run, StoppedError } from "../tools/processes";
 
-const SUITE = "bookworm";
-const VARIANT = "minbase";
-const BASE_PACKAGES = ["python3-django", "gunicorn", "python3-psycopg2", "python-is-python3"];
-/** What the release scripts call in the image (`python backend/manage.py`) and what runs the app. */
-export const BASE_COMMANDS = ["usr/bin/python", "usr/bin/gunicorn"];
+/** A root filesystem debootstrap makes: its suite and packages, and the files that prove it complete. */
+export interface BaseSpec {
+    readonly suite: string;
+    readonly variant: string;
+    readonly packages: readonly string[];
+    /** Paths (relative to the root) that must exist once it is built. */
+    readonly commands: readonly string[];
+}
+
+/** The images' base: what the release scripts call in the image (`python /app/manage.py`) and what runs the app. */
+export const APP_BASE: BaseSpec = {
+    suite: "sid",
+    variant: "minbase",
+    // libjs-jquery: python3-django links the admin's jquery.js to it (a dangling link breaks collectstatic).
+    packages: ["python3-django", "libjs-jquery", "gunicorn", "python3-psycopg2", "python-is-python3"],
+    commands: ["usr/bin/python", "usr/bin/gunicorn"],
+};
+/** The database's root: PostgreSQL 17's server and client, run from it with chroot (tools/standins/postgres.ts). */
+export const DATABASE_BASE: BaseSpec = {
+    suite: "trixie",
+    variant: "minbase",
+    packages: ["postgresql-17"],
+    commands: ["usr/lib/postgresql/17/bin/postgres", "usr/lib/postgresql/17/bin/initdb", "usr/lib/postgresql/17/bin/psql"],
+};
+/** The images' base's commands (what ./images.ts checks before importing it). */
+export const BASE_COMMANDS = APP_BASE.commands;
 const MANIFEST = "key.json";
 
-/** What the base is made of: the cache key, and what the run prints. */
-export function describeBase(architecture: string): { readonly suite: string; readonly variant: string; readonly packages: readonly string[]; readonly architecture: string } {
-    return { suite: SUITE, variant: VARIANT, packages: [...BASE_PACKAGES].sort(), architecture };
+/** What a base is made of: the cache key, and what the run prints. */
+export function describeBase(
+    architecture: string,
+    spec: BaseSpec = APP_BASE,
+): { readonly suite: string; readonly variant: string; readonly packages: readonly string[]; readonly architecture: string } {
+    return { suite: spec.suite, variant: spec.variant, packages: [...spec.packages].sort(), architecture };
 }
 
 /** The cache entry's name: sha256 of the key's JSON. */
@@ -39,9 +67,9 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
     return "/var/cache/projectmeats-rehearsal";
 }
 
-/** Whether `dir` holds a root filesystem with what the images need. */
-export function isBaseRootfs(dir: string): boolean {
-    return dir !== "" && BASE_COMMANDS.every((c) => fs.existsSync(path.join(dir, c)));
+/** Whether `dir` holds a root filesystem with what `spec` needs (default: the images' base). */
+export function isBaseRootfs(dir: string, spec: BaseSpec = APP_BASE): boolean {
+    return dir !== "" && spec.commands.every((c) => fs.existsSync(path.join(dir, c)));
 }
 
 /** The Debian mirror apt uses here, for debootstrap. */
@@ -60,16 +88,18 @@ export interface BaseRootfs {
 }
 
 /**
- * The cached base for this machine's architecture, built first if the cache has none. `signal` stops
- * a build (its namespaces end, its temporary folder is removed); `deadlineMs` bounds it.
+ * The cached root filesystem `spec` (default: the images' base) for this machine's architecture, built
+ * first if the cache has none. `signal` stops a build (its namespaces end, its temporary folder is
+ * removed); `deadlineMs` bounds it.
  */
-export async function ensureBaseRootfs(options: { signal: AbortSignal; deadlineMs: number; onBuild?: (description: string) => void }): Promise<BaseRootfs> {
+export async function ensureBaseRootfs(options: { signal: AbortSignal; deadlineMs: number; onBuild?: (description: string) => void; spec?: BaseSpec }): Promise<BaseRootfs> {
+    const spec = options.spec ?? APP_BASE;
     const root = cacheRoot();
     const architecture = (await run("dpkg", ["--print-architecture"], { deadlineMs: 10_000, signal: options.signal })).stdout.trim();
-    const description = describeBase(architecture);
+    const description = describeBase(architecture, spec);
     const key = cacheKey(description);
     const entry = path.join(root, key);
-    if (fs.existsSync(path.join(entry, MANIFEST)) && isBaseRootfs(path.join(entry, "rootfs"))) return { rootfs: path.join(entry, "rootfs"), key };
+    if (fs.existsSync(path.join(entry, MANIFEST)) && isBaseRootfs(path.join(entry, "rootfs"), spec)) return { rootfs: path.join(entry, "rootfs"), key };
 
     fs.mkdirSync(root, { recursive: true, mode: 0o755 });
     removeAbandonedBuilds(root);
@@ -104,7 +134,7 @@ export async function ensureBaseRootfs(options: { signal: AbortSignal; deadlineM
         } finally {
             fs.closeSync(logFd);
         }
-        if (!isBaseRootfs(path.join(build, "rootfs"))) throw new Error(`debootstrap finished without ${BASE_COMMANDS.join(", ")}`);
+        if (!isBaseRootfs(path.join(build, "rootfs"), spec)) throw new Error(`debootstrap finished without ${spec.commands.join(", ")}`);
         fs.writeFileSync(path.join(build, MANIFEST), JSON.stringify({ ...description, built: new Date().toISOString() }, null, 2));
         fs.rmSync(log);
         try {

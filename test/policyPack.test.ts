@@ -258,7 +258,7 @@ describe("production-only rules", () => {
         const configured = await startPolicyPack({ config: { "prod-ssh-not-open": { sshPorts: [22, 8022] } } });
         try {
             const firewall = named(runs.get("prod")!, "servers-prod-firewall");
-            const rules = [...(firewall.inputs.inboundRules as Array<Record<string, unknown>>), { protocol: "tcp", portRange: "8000-8100", sourceAddresses: ["::/0"] }];
+            const rules = [...(firewall.inputs.inboundRules as Array<Record<string, unknown>>), { protocol: "tcp", portRange: "8010-8079", sourceAddresses: ["::/0"] }];
             const resources = plantViolations(runs.get("prod")!.resources, { patch: [{ name: firewall.name, inputs: { inboundRules: rules } }] }, "prod");
             expect((await configured.analyzeStack(resources)).map((v) => [v.policy, v.message])).toEqual([
                 [
@@ -312,6 +312,95 @@ describe("environment-secrets-are-secret", () => {
             [
                 "environment-secrets-are-secret",
                 "Actions secret (DEV_DB_URL) must not appear in plain text: command:remote:Command (planted-leak) has it in create; pass it on stdin or in a 0600 file.",
+            ],
+        ]);
+    });
+});
+
+describe("the edge: prod-https-only, load-balancer-health-check, load-balancer-certificate-by-name, app-ports-not-public", () => {
+    /** prod with another edge: droplet needs one droplet per service. */
+    const prodWith = (edge: string) =>
+        runProgram("prod", { config: { "projectmeats:edge": edge, "projectmeats:backendDropletCount": "1", "projectmeats:frontendDropletCount": "1" } });
+    const analyze = async (run: ProgramRun, plant: Plant = {}) => (await pack.analyzeStack(plantViolations(run.resources, plant, "prod"))).map((v) => [v.policy, v.message]);
+
+    test("baseline: prod's load balancers (committed) and prod with edge droplet pass every policy", async () => {
+        expect(await violations("prod", {})).toEqual([]);
+        const droplet = await prodWith("droplet");
+        expect(droplet.error).toBeUndefined();
+        expect(await analyze(droplet)).toEqual([]);
+    });
+
+    test("prod with edge none serves no HTTPS", async () => {
+        const none = await prodWith("none");
+        expect(none.error).toBeUndefined();
+        expect(await analyze(none)).toEqual([
+            [
+                "prod-https-only",
+                "Production stack must serve HTTPS: no load balancer has an https forwarding rule and no droplet's nginx listens on 443 with TLS; set projectmeats:edge to loadBalancer or droplet (none is for the local rehearsal only).",
+            ],
+        ]);
+    });
+
+    test("edge none in dev is not a violation: dev is not a production stack", async () => {
+        const dev = await runProgram("dev", { config: { "projectmeats:edge": "none" } });
+        expect((await pack.analyzeStack(dev.resources)).map((v) => [v.policy, v.message])).toEqual([]);
+    });
+
+    test("a production load balancer that forwards plain HTTP instead of redirecting it", async () => {
+        expect(await violations("prod", { patch: [{ name: "edge-prod-backend", inputs: { redirectHttpToHttps: false } }] })).toEqual([
+            [
+                "prod-https-only",
+                "Production load balancer (edge-prod-backend) must not forward plain HTTP: its http rule on port 80 reaches the droplets; set redirectHttpToHttps: true so port 80 only redirects to HTTPS.",
+            ],
+        ]);
+    });
+
+    test("the same load balancer in uat is not a violation of prod-https-only", async () => {
+        expect(await violations("uat", { patch: [{ name: "edge-uat-frontend", inputs: { redirectHttpToHttps: false } }] })).toEqual([]);
+    });
+
+    test("a load balancer without a health check, and one with a TCP check, in any stack", async () => {
+        const withoutCheck = runs
+            .get("uat")!
+            .resources.map((r) => (r.name === "edge-uat-backend" ? { ...r, inputs: Object.fromEntries(Object.entries(r.inputs).filter(([key]) => key !== "healthcheck")) } : r));
+        expect((await pack.analyzeStack(withoutCheck)).map((v) => [v.policy, v.message])).toEqual([
+            [
+                "load-balancer-health-check",
+                "Load balancer (edge-uat-backend) must health-check the app: set healthcheck with protocol http and the app's health path, e.g. /api/v1/health/.",
+            ],
+        ]);
+        expect(await violations("uat", { patch: [{ name: "edge-uat-backend", inputs: { healthcheck: { protocol: "tcp", port: 80 } } }] })).toEqual([
+            ["load-balancer-health-check", "Load balancer (edge-uat-backend) must health-check the app over http or https, not tcp: a TCP check sees only that a port is open."],
+        ]);
+        expect(await violations("uat", { patch: [{ name: "edge-uat-backend", inputs: { healthcheck: { protocol: "http", port: 80 } } }] })).toEqual([
+            ["load-balancer-health-check", "Load balancer (edge-uat-backend) must health-check a path of the app: set healthcheck.path to its health path, e.g. /api/v1/health/."],
+        ]);
+    });
+
+    test("a certificate referenced by id, which changes when Let's Encrypt renews it", async () => {
+        const lb = named(runs.get("prod")!, "edge-prod-frontend");
+        const rules = (lb.inputs.forwardingRules as Array<Record<string, unknown>>).map((rule) =>
+            rule.entryProtocol === "https"
+                ? { entryPort: 443, entryProtocol: "https", targetPort: 80, targetProtocol: "http", certificateId: "3f9c2ab0-0000-4000-8000-000000000000" }
+                : rule,
+        );
+        expect(await violations("prod", { patch: [{ name: lb.name, inputs: { forwardingRules: rules } }] })).toEqual([
+            [
+                "load-balancer-certificate-by-name",
+                "Load balancer (edge-prod-frontend) must name the certificate of its https rule on port 443 by certificateName: a certificate's id changes when Let's Encrypt renews it.",
+            ],
+        ]);
+    });
+
+    test("an app port open outside the VPC, in any stack; inside the VPC it is the baseline", async () => {
+        const firewall = named(runs.get("dev")!, "servers-dev-firewall");
+        const rules = (firewall.inputs.inboundRules as Array<Record<string, unknown>>).map((rule) =>
+            rule.portRange === "8000-8009" ? { ...rule, sourceAddresses: ["10.110.16.0/20", "203.0.113.0/24"] } : rule,
+        );
+        expect(await violations("dev", { patch: [{ name: firewall.name, inputs: { inboundRules: rules } }] })).toEqual([
+            [
+                "app-ports-not-public",
+                "Firewall (servers-dev-firewall) must not open app ports 8000-8009 to 203.0.113.0/24, outside the VPC (10.110.16.0/20): admit the VPC's range only; the public reaches nginx.",
             ],
         ]);
     });

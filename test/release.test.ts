@@ -78,6 +78,12 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
                     { name: `${prefix}-env-backend`, change: "update" },
                     { name: `${prefix}-health-backend`, change: "replace" },
                 ])
+                // edge loadBalancer: the backend is checked through its balancer again.
+                .concat(
+                    rotated.resources.some((r) => r.name === `release-${env(stack)}-edge-health-backend`)
+                        ? [{ name: `release-${env(stack)}-edge-health-backend`, change: "replace" }]
+                        : [],
+                )
                 .sort((a, b) => a.name.localeCompare(b.name)),
         );
         // The digest in the triggers is that of the env file and the CA certificate the container mounts, and a secret.
@@ -209,7 +215,10 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     test("the backend's health and readiness paths answer only the droplet itself and the VPC", () => {
         const run = runs.get(stack)!;
         const vpc = readStackFile(stack).config["projectmeats:vpcIpRange"];
-        const proxies = ofType(run, "command:remote:Command").filter((c) => c.name.endsWith("-proxy") && String(plain(c).stdin).includes("upstream projectmeats_backend"));
+        // The sites that proxy the backend: nginx's HTTP sites, or with edge droplet its HTTPS sites (port 80 only redirects there).
+        const proxies = ofType(run, "command:remote:Command").filter(
+            (c) => /-(proxy|tls)$/.test(c.name) && String(plain(c).stdin).includes("proxy_pass http://projectmeats_backend;"),
+        );
         expect(proxies.length).toBeGreaterThan(0);
         for (const proxy of proxies) {
             for (const path of ["/api/v1/health/", "/api/v1/ready/"]) {

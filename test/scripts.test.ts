@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
-const SHELL_SCRIPTS = ["host/local", "host/droplet", ".ci"].flatMap((dir) =>
+const SHELL_SCRIPTS = ["host/local", "host/droplet", "host/root", ".ci"].flatMap((dir) =>
     fs
         .readdirSync(path.join(ROOT, dir))
         .filter((f) => f.endsWith(".sh") || f === "run")
@@ -268,6 +268,8 @@ describe("health-check.sh argument checks", () => {
         [["--json-value", "healthy"], "health-check: --json-value needs --json-field"],
         [["--json-field", "db-status", "--json-value", "ok"], "health-check: --json-field takes a field name (a.b for a nested one), got db-status"],
         [["--expect", "2x"], "health-check: --expect takes an HTTP status or a class like 2xx, got 2x"],
+        [["--resolve", "api.example.com:443"], "health-check: --resolve takes HOST:PORT:ADDRESS, got api.example.com:443"],
+        [["--resolve", "api.example.com:443:127.0.0.1 --insecure"], "health-check: --resolve takes HOST:PORT:ADDRESS, got api.example.com:443:127.0.0.1 --insecure"],
     ])("%j is refused with exit 64", (extra, message) => {
         const result = spawnSync("bash", ["host/droplet/health-check.sh", "--url", "http://127.0.0.1:9/", ...extra], { cwd: ROOT, encoding: "utf8" });
         expect(result.status).toBe(64);
@@ -283,5 +285,46 @@ describe("health-check.sh argument checks", () => {
         });
         expect(result.status).toBe(64);
         expect(result.stderr.split("\n")[0]).toBe("health-check: --json-field needs python3 on this host");
+    });
+});
+
+describe("obtain-certificate.sh (root's, edge droplet): the certbot command it runs, and the arguments it refuses", () => {
+    const script = "host/root/obtain-certificate.sh";
+    const run = (...args: string[]) => spawnSync("bash", [script, ...args], { cwd: ROOT, encoding: "utf8" });
+
+    test("webroot HTTP-01, non-interactive, kept until it is due, expanded to new names, without an email unless given", () => {
+        const result = run("--print-certbot-args", "--cert-name", "projectmeats-app-1", "--domain", "dev.projectmeats.com", "--domain", "api.dev.projectmeats.com");
+        expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+            status: 0,
+            stdout:
+                "certonly\n--webroot\n--webroot-path\n/var/www/letsencrypt\n--cert-name\nprojectmeats-app-1\n--non-interactive\n--agree-tos\n--keep-until-expiring\n--expand\n" +
+                "--register-unsafely-without-email\n--domain\ndev.projectmeats.com\n--domain\napi.dev.projectmeats.com\n",
+            stderr: "",
+        });
+    });
+
+    test("an email and another ACME directory (a test server's) when given", () => {
+        const result = run("--print-certbot-args", "--cert-name", "pm", "--domain", "a.example.test", "--email", "ops@example.com", "--server", "https://127.0.0.1:14000/dir");
+        expect(result.stdout.split("\n").slice(10, 14)).toEqual(["--email", "ops@example.com", "--server", "https://127.0.0.1:14000/dir"]);
+    });
+
+    test.each([
+        [["--domain", "a.example.com"], "obtain-certificate: --cert-name takes lowercase letters, digits, dots and dashes, got nothing"],
+        [["--cert-name", "pm"], "obtain-certificate: at least one --domain is required"],
+        [
+            ["--cert-name", "pm", "--domain", "a.example.com --deploy-hook=sh"],
+            "obtain-certificate: --domain takes a lowercase fully qualified hostname, got a.example.com --deploy-hook=sh",
+        ],
+        [["--cert-name", "pm", "--domain", "localhost"], "obtain-certificate: --domain takes a lowercase fully qualified hostname, got localhost"],
+        [["--cert-name", "../etc", "--domain", "a.example.com"], "obtain-certificate: --cert-name takes lowercase letters, digits, dots and dashes, got ../etc"],
+        [["--cert-name", "pm", "--domain", "a.example.com", "--webroot", "relative"], "obtain-certificate: --webroot takes an absolute path, got relative"],
+        [
+            ["--cert-name", "pm", "--domain", "a.example.com", "--server", "http://acme.example"],
+            "obtain-certificate: --server takes an https:// ACME directory URL, got http://acme.example",
+        ],
+        [["--cert-name", "pm", "--domain", "a.example.com", "--deploy-hook", "sh"], "obtain-certificate: unknown argument --deploy-hook"],
+    ])("%j is refused with exit 64", (args, message) => {
+        const result = run(...args);
+        expect({ status: result.status, first: result.stderr.split("\n")[0] }).toEqual({ status: 64, first: message });
     });
 });

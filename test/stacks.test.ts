@@ -70,6 +70,8 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         const github = [...Array(5).fill("projectmeats:github:DeploymentEnvironment"), "projectmeats:github:GitHubDeployments", "projectmeats:github:InfraRepository"];
         expect(components.sort()).toEqual([
             "projectmeats:database:Database",
+            // How the public reaches the app (test/edge.test.ts holds both modes for every stack).
+            ...{ loadBalancer: ["projectmeats:edge:LoadBalancerEdge"], droplet: ["projectmeats:edge:DropletEdge"], none: [] }[config().edge.mode],
             ...github,
             // The app repository's rules and this program's repository's rules.
             ...(config().ownsAccountResources ? Array(2).fill("projectmeats:github:RepositoryGovernance") : []),
@@ -192,6 +194,7 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
             "databasePort",
             "deployPublicKey",
             "doProjectId",
+            "edgeAddresses",
             "environmentName",
             "githubEnvironments",
             "imageSha",

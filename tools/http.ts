@@ -5,6 +5,7 @@
  */
 import * as http from "http";
 import * as https from "https";
+import type * as tls from "tls";
 import { DeadlineError, StoppedError } from "./processes";
 
 export interface HttpRequest {
@@ -18,8 +19,8 @@ export interface HttpRequest {
     /** `user:password` for basic authentication. */
     readonly auth?: string;
     readonly body?: string;
-    /** Speak HTTPS, trusting `ca` (PEM). */
-    readonly tls?: { readonly ca: string | Buffer };
+    /** Speak HTTPS, trusting `ca` (PEM), asking for `servername` (SNI; default none, as for an address). */
+    readonly tls?: { readonly ca: string | Buffer; readonly servername?: string };
     /** Bytes of body kept at most; a longer body rejects. Default 1 MiB. */
     readonly maxBytes?: number;
     readonly signal?: AbortSignal;
@@ -29,6 +30,8 @@ export interface HttpResponse {
     readonly status: number;
     readonly headers: http.IncomingHttpHeaders;
     readonly body: string;
+    /** Over HTTPS: the certificate the server presented (its serial number, in hex, and its issuer's common name). */
+    readonly certificate?: { readonly serialNumber: string; readonly issuer: string };
 }
 
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
@@ -54,7 +57,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
             headers: request.headers,
             auth: request.auth,
             agent: false,
-            ...(request.tls ? { ca: request.tls.ca } : {}),
+            ...(request.tls ? { ca: request.tls.ca, ...(request.tls.servername ? { servername: request.tls.servername } : {}) } : {}),
         };
         const req = (request.tls ? https : http).request(options, (res) => {
             const chunks: Buffer[] = [];
@@ -64,7 +67,9 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
                 if (bytes > (request.maxBytes ?? 1024 * 1024)) return settle(new Error(`${what}: body longer than ${request.maxBytes ?? 1024 * 1024} bytes`));
                 chunks.push(chunk);
             });
-            res.on("end", () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+            const peer = request.tls ? (res.socket as tls.TLSSocket).getPeerCertificate() : undefined;
+            const certificate = peer?.serialNumber ? { serialNumber: peer.serialNumber, issuer: String(peer.issuer?.CN ?? "") } : undefined;
+            res.on("end", () => settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), certificate }));
             res.on("error", (error) => settle(new Error(`${what}: ${error.message}`)));
             // Closed before the body ended: no "end", maybe no "error".
             res.on("close", () => settle(new Error(`${what}: connection closed before the body ended`)));

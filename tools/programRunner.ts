@@ -139,6 +139,10 @@ function computedState(type: string, name: string, id: string, inputs: Record<st
             };
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-random-${name}` };
+        case "digitalocean:index/loadBalancer:LoadBalancer":
+            return { ip: `198.51.100.${10 + ordinal}` };
+        case "digitalocean:index/reservedIp:ReservedIp":
+            return { ipAddress: `192.0.2.${10 + ordinal}` };
         case "digitalocean:index/sshKey:SshKey":
             return { fingerprint: "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa" };
         default:

@@ -7,7 +7,9 @@
 # - docker.io, docker-registry, apache2-utils (htpasswd), nginx-light, busybox-static, curl and
 #   PostgreSQL are the real components the release scripts are tested against (test/system);
 # - openssh-server, sudo, debootstrap, openssl, iproute2 and tini complete the local droplet of the
-#   release rehearsal (rehearsal/); tini is PID 1 of its PID namespace, so orphans are reaped.
+#   release rehearsal (rehearsal/); tini is PID 1 of its PID namespace, so orphans are reaped;
+# - pebble (Let's Encrypt's ACME test server) and certbot are the edge rehearsal's certificate
+#   authority and the droplet's ACME client (rehearsal/edge/).
 set -euo pipefail
 
 main() {
@@ -34,6 +36,8 @@ main() {
     need unshare util-linux
     need tini tini
     need jq jq
+    need pebble pebble
+    need certbot certbot
     if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then packages+=(postgresql); fi
     if ((${#packages[@]} > 0)); then
         # Installing must not start services (sshd, nginx, dockerd): the tests start their own, in

@@ -99,6 +99,9 @@ interface ChainSpec {
     readonly teams?: boolean;
     readonly app?: Partial<typeof APP_ARGS>;
     readonly secretKey?: string;
+    readonly batchSize?: number;
+    readonly healthScheme?: "http" | "https";
+    readonly edgeAddresses?: Partial<Record<Service, string>>;
 }
 
 /**
@@ -143,6 +146,9 @@ async function chains(servers: readonly ServerSpec[], specs: readonly ChainSpec[
                         secretKey: spec.secretKey === undefined ? undefined : pulumi.secret(spec.secretKey),
                         slackWebhookUrl: spec.slack ? pulumi.secret(SLACK) : undefined,
                         teamsWebhookUrl: spec.teams ? pulumi.secret(TEAMS) : undefined,
+                        batchSize: spec.batchSize,
+                        healthScheme: spec.healthScheme,
+                        edgeAddresses: spec.edgeAddresses,
                     });
                     outcomes[spec.name] = (await Promise.all(chain.healthChecks.map((check) => valueOf<string>(check.urn)))).map((urn) => urn.split("::").pop()!);
                 } catch (error) {
@@ -289,21 +295,26 @@ describe("order", () => {
                 ...scripts("release-dev", "backend-1"),
             ],
         ],
-        ...["backend-1", "backend-2"].flatMap((key): [string, string[]][] => [
-            [
-                `release-dev-${key}-deploy-backend`,
+        ...["backend-1", "backend-2"]
+            .flatMap((key): [string, string[]][] => [
                 [
-                    `droplet-${key}`,
-                    "release-dev-django-secret-key",
-                    "release-dev-superuser-password",
-                    `release-dev-${key}-env-backend`,
-                    `release-dev-${key}-db-ca`,
-                    "release-dev-migrate",
-                    ...scripts("release-dev", key),
+                    `release-dev-${key}-deploy-backend`,
+                    [
+                        `droplet-${key}`,
+                        "release-dev-django-secret-key",
+                        "release-dev-superuser-password",
+                        `release-dev-${key}-env-backend`,
+                        `release-dev-${key}-db-ca`,
+                        "release-dev-migrate",
+                        ...scripts("release-dev", key),
+                    ],
                 ],
-            ],
-            [`release-dev-${key}-health-backend`, [`droplet-${key}`, "release-dev-django-secret-key", "release-dev-superuser-password", `release-dev-${key}-deploy-backend`]],
-        ]),
+                [`release-dev-${key}-health-backend`, [`droplet-${key}`, "release-dev-django-secret-key", "release-dev-superuser-password", `release-dev-${key}-deploy-backend`]],
+            ])
+            .map(([name, deps]): [string, string[]] =>
+                // One droplet at a time (the default batch size): backend-2 waits for backend-1 to be healthy.
+                [name, name === "release-dev-backend-2-deploy-backend" ? [...deps, "release-dev-backend-1-health-backend"] : deps],
+            ),
         [
             "release-dev-frontend-1-deploy-frontend",
             [
@@ -446,7 +457,7 @@ describe("inputs", () => {
                 connection: connection(key),
                 create:
                     "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/api/v1/health/ --ready-url http://127.0.0.1/api/v1/ready/ " +
-                    "--json-field status --json-value healthy --host api.dev.projectmeats.com --deadline 30",
+                    `--json-field status --json-value healthy --host api.dev.projectmeats.com --deadline 30 && echo 'pm-dev-${key} serves backend release ${SHA} (batch ${key.slice(-1)} of 2)'`,
                 triggers: [SHA, DIGESTS.backend, ENV_DIGEST],
                 logging: "stdoutAndStderr",
                 addPreviousOutputInEnv: false,
@@ -474,7 +485,7 @@ describe("inputs", () => {
         });
         expect(inputs(split, "release-dev-frontend-1-health-frontend")).toEqual({
             connection: connection("frontend-1"),
-            create: "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host dev.projectmeats.com --deadline 30",
+            create: `bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host dev.projectmeats.com --deadline 30 && echo 'pm-dev-frontend-1 serves frontend release ${SHA} (batch 1 of 1)'`,
             triggers: [SHA, DIGESTS.frontend, FRONTEND_DIGEST],
             logging: "stdoutAndStderr",
             addPreviousOutputInEnv: false,
@@ -580,10 +591,109 @@ describe("validation", () => {
         expect(chainResources(run, "release-bad").map((r) => r.name)).toEqual(["release-bad"]);
     });
 
+    test.each([0, 1.5])("a batch size of %p is refused with a ResourceError naming `batchSize`", async (batchSize) => {
+        const run = await chains(SERVERS.slice(3), [{ name: "release-bad", servers: ["app-1"], batchSize }]);
+        expect(run.value).toEqual({ "release-bad": { resourceError: true, message: `\`batchSize\` must be a whole number of at least 1, got ${batchSize}.` } });
+    });
+
     test("an empty manage command is refused with a ResourceError naming `app.manageCommand`", async () => {
         const run = await chains(SERVERS.slice(3), [{ name: "release-bad", servers: ["app-1"], app: { manageCommand: [] } }]);
         expect(run.value).toEqual({
             "release-bad": { resourceError: true, message: "`app.manageCommand` must name at least the image's Python, e.g. [python, /app/manage.py]." },
         });
+    });
+});
+
+describe("rolling releases and HTTPS health checks", () => {
+    const keys = ["backend-1", "backend-2", "frontend-1"];
+    let wide: Awaited<ReturnType<typeof chains>>;
+    let https: Awaited<ReturnType<typeof chains>>;
+    beforeAll(async () => {
+        wide = await chains(SERVERS.slice(0, 3), [{ name: "release-wide", servers: keys, batchSize: 2 }]);
+        https = await chains(SERVERS.slice(3), [{ name: "release-tls", servers: ["app-1"], healthScheme: "https" }]);
+    });
+
+    test("one at a time (the default): each backend's deploy waits for the one before to be healthy, the frontend for every backend", () => {
+        expect(dependencies(split, "release-dev-backend-1-deploy-backend")).not.toContain("release-dev-backend-2-health-backend");
+        expect(dependencies(split, "release-dev-backend-2-deploy-backend")).toContain("release-dev-backend-1-health-backend");
+        expect(dependencies(split, "release-dev-frontend-1-deploy-frontend")).toEqual(
+            expect.arrayContaining(["release-dev-backend-1-health-backend", "release-dev-backend-2-health-backend"]),
+        );
+    });
+
+    test("a batch of two releases both backends at once, and says so in the step output", () => {
+        expect(dependencies(wide, "release-wide-backend-2-deploy-backend").filter((name) => name.endsWith("-health-backend"))).toEqual([]);
+        expect(dependencies(wide, "release-wide-backend-1-deploy-backend").filter((name) => name.endsWith("-health-backend"))).toEqual([]);
+        for (const key of ["backend-1", "backend-2"]) {
+            expect(String(inputs(wide, `release-wide-${key}-health-backend`).create)).toMatch(
+                new RegExp(` && echo 'pm-dev-${key} serves backend release ${SHA} \\(batch 1 of 1\\)'$`),
+            );
+        }
+    });
+
+    test("where nginx ends TLS, the health steps go through HTTPS with the public hostname resolved to the droplet itself", () => {
+        expect(inputs(https, "release-tls-app-1-health-backend").create).toBe(
+            "bash /srv/projectmeats/bin/health-check.sh --url https://api.dev.projectmeats.com/api/v1/health/ --ready-url https://api.dev.projectmeats.com/api/v1/ready/ " +
+                "--json-field status --json-value healthy --resolve api.dev.projectmeats.com:443:127.0.0.1 --deadline 30 && " +
+                `echo 'pm-dev-app-1 serves backend release ${SHA} (batch 1 of 1)'`,
+        );
+        expect(inputs(https, "release-tls-app-1-health-frontend").create).toBe(
+            "bash /srv/projectmeats/bin/health-check.sh --url https://dev.projectmeats.com/ --resolve dev.projectmeats.com:443:127.0.0.1 --deadline 30 && " +
+                `echo 'pm-dev-app-1 serves frontend release ${SHA} (batch 1 of 1)'`,
+        );
+    });
+});
+
+describe("through the load balancers (edge loadBalancer)", () => {
+    let balanced: Awaited<ReturnType<typeof chains>>;
+    beforeAll(async () => {
+        balanced = await chains(SERVERS.slice(0, 3), [
+            { name: "release-lb", servers: ["backend-1", "backend-2", "frontend-1"], edgeAddresses: { backend: "198.51.100.1", frontend: "198.51.100.2" } },
+        ]);
+    });
+
+    test("after each service's last batch, a step on its first droplet checks it at its balancer over HTTPS; it is exposed with the health checks", () => {
+        expect(balanced.value).toEqual({
+            "release-lb": [
+                "release-lb-backend-1-health-backend",
+                "release-lb-backend-2-health-backend",
+                "release-lb-edge-health-backend",
+                "release-lb-frontend-1-health-frontend",
+                "release-lb-edge-health-frontend",
+            ],
+        });
+        expect(inputs(balanced, "release-lb-edge-health-backend")).toEqual({
+            connection: connection("backend-1"),
+            create:
+                "bash /srv/projectmeats/bin/health-check.sh --url https://api.dev.projectmeats.com/api/v1/health/ --ready-url https://api.dev.projectmeats.com/api/v1/ready/ " +
+                "--json-field status --json-value healthy --resolve api.dev.projectmeats.com:443:198.51.100.1 --deadline 30 && " +
+                `echo 'https://api.dev.projectmeats.com (198.51.100.1) serves backend release ${SHA}'`,
+            triggers: [SHA, DIGESTS.backend, ENV_DIGEST],
+            logging: "stdoutAndStderr",
+            addPreviousOutputInEnv: false,
+        });
+    });
+
+    test("it waits for every droplet of its service; the frontends and the notification wait for it", () => {
+        expect(dependencies(balanced, "release-lb-edge-health-backend")).toEqual(
+            [
+                "droplet-backend-1",
+                "release-lb-backend-1-health-backend",
+                "release-lb-backend-2-health-backend",
+                "release-lb-django-secret-key",
+                "release-lb-superuser-password",
+            ].sort(),
+        );
+        expect(dependencies(balanced, "release-lb-frontend-1-deploy-frontend")).toContain("release-lb-edge-health-backend");
+        expect(dependencies(balanced, "release-lb-edge-health-frontend")).toEqual(["droplet-frontend-1", "release-lb-frontend-1-health-frontend"]);
+        expect(dependencies(balanced, "release-lb-notify")).toEqual(
+            [
+                "release-lb-backend-1-health-backend",
+                "release-lb-backend-2-health-backend",
+                "release-lb-edge-health-backend",
+                "release-lb-frontend-1-health-frontend",
+                "release-lb-edge-health-frontend",
+            ].sort(),
+        );
     });
 });

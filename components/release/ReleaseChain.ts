@@ -1,13 +1,14 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DB_CA_PATH, FRONTEND_CONFIG_FILE } from "../../model/layout";
+import { DB_CA_PATH, FRONTEND_CONFIG_FILE, serverDropletName } from "../../model/layout";
 import type { Service } from "../../model/services";
 import { localScriptCommand } from "../localScripts";
 import type { AppServer } from "../server/AppServers";
 import { contentDigest, renderBackendEnv, renderFrontendConfig, verifiedDatabaseUrl } from "./appFiles";
 import { ReleaseAppArgs, appDbRightsCommand, appDeployCommand, appMigrateCommand, healthContract } from "./appSteps";
-import { envFileCommand, healthCommand, publicFileCommand } from "./commands";
+import { inBatches } from "./batches";
+import { HealthScheme, edgeHealthCommand, envFileCommand, healthAndReportCommand, publicFileCommand } from "./commands";
 import { HOST_SCRIPTS, remoteScript, scriptAssetPath, scriptDigest } from "./hostFiles";
 
 export type { ReleaseAppArgs } from "./appSteps";
@@ -43,6 +44,23 @@ export interface ReleaseChainArgs {
     /** Webhook URLs for the notification; each optional (secrets). */
     readonly slackWebhookUrl?: pulumi.Input<string>;
     readonly teamsWebhookUrl?: pulumi.Input<string>;
+    /**
+     * Droplets of a service released at once. Each batch's deploys wait for every health check of the
+     * batch before, so a failure stops the release with the later droplets on the previous release.
+     * Default 1: one droplet at a time.
+     */
+    readonly batchSize?: number;
+    /**
+     * How the health steps reach nginx: `https` where nginx on the droplet ends TLS (edge droplet), with
+     * the public hostname resolved to the droplet. Default `http`, with the hostname as Host.
+     */
+    readonly healthScheme?: HealthScheme;
+    /**
+     * edge loadBalancer: the address of each service's load balancer. After the service's last batch, a
+     * step on its first droplet checks it there over HTTPS with the public hostname, before the next
+     * service's release (and the notification). Default none.
+     */
+    readonly edgeAddresses?: Partial<Readonly<Record<Service, pulumi.Input<string>>>>;
 }
 
 const CHAIN = { addPreviousOutputInEnv: false } as const;
@@ -65,6 +83,8 @@ export class ReleaseChain extends pulumi.ComponentResource {
         if (backends.length === 0) throw new pulumi.ResourceError("`servers` must include at least one server that runs the backend.", this);
         if (frontends.length === 0) throw new pulumi.ResourceError("`servers` must include at least one server that runs the frontend.", this);
         if (args.app.manageCommand.length === 0) throw new pulumi.ResourceError("`app.manageCommand` must name at least the image's Python, e.g. [python, /app/manage.py].", this);
+        const batchSize = args.batchSize ?? 1;
+        if (!Number.isInteger(batchSize) || batchSize < 1) throw new pulumi.ResourceError(`\`batchSize\` must be a whole number of at least 1, got ${batchSize}.`, this);
         const app = args.app;
         const triggers = (service: Service) => [args.imageSha, args.digests[service]];
 
@@ -155,7 +175,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
             { parent: this, dependsOn: [envFiles.get(first.key)!, rights, ...firstReady] },
         );
 
-        const step = (server: AppServer, service: Service, after: pulumi.Resource[]) => {
+        const step = (server: AppServer, service: Service, after: pulumi.Resource[], batch: number, batches: number) => {
             const deploy = new command.remote.Command(
                 `${name}-${server.key}-deploy-${service}`,
                 {
@@ -169,11 +189,12 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [...after, ...scripts.get(server.key)!] },
             );
+            const position = { droplet: serverDropletName(args.environmentName, server.key), release: args.imageSha, batch, batches };
             return new command.remote.Command(
                 `${name}-${server.key}-health-${service}`,
                 {
                     connection: server.connection,
-                    create: healthCommand(args.hostnames[service], healthContract(service, app)),
+                    create: healthAndReportCommand(service, args.hostnames[service], healthContract(service, app), position, args.healthScheme),
                     triggers: stepTriggers(service),
                     logging: command.remote.Logging.StdoutAndStderr,
                     ...CHAIN,
@@ -182,8 +203,45 @@ export class ReleaseChain extends pulumi.ComponentResource {
             );
         };
 
-        const backendChecks = backends.map((server) => step(server, "backend", [migrate, envFiles.get(server.key)!, caFiles.get(server.key)!]));
-        const frontendChecks = frontends.map((server) => step(server, "frontend", [...backendChecks, configFiles.get(server.key)!]));
+        // A rolling release: each batch's deploys wait for the previous batch's health checks.
+        const rollOut = (service: Service, servers: readonly AppServer[], first: (server: AppServer) => pulumi.Resource[]) => {
+            const batches = inBatches(servers, batchSize);
+            const checks: command.remote.Command[] = [];
+            let previous: pulumi.Resource[] = [];
+            batches.forEach((batch, i) => {
+                const done = batch.map((server) => step(server, service, [...first(server), ...previous], i + 1, batches.length));
+                checks.push(...done);
+                previous = done;
+            });
+            return checks;
+        };
+        // Through the load balancer, once every droplet of the service is healthy.
+        const throughEdge = (service: Service, servers: readonly AppServer[], checks: command.remote.Command[]) => {
+            const address = args.edgeAddresses?.[service];
+            if (address === undefined) return checks;
+            const edgeCheck = new command.remote.Command(
+                `${name}-edge-health-${service}`,
+                {
+                    connection: servers[0].connection,
+                    create: pulumi.output(address).apply((ip) => edgeHealthCommand(service, args.hostnames[service], healthContract(service, app), ip, args.imageSha)),
+                    triggers: stepTriggers(service),
+                    logging: command.remote.Logging.StdoutAndStderr,
+                    ...CHAIN,
+                },
+                { parent: this, dependsOn: checks },
+            );
+            return [...checks, edgeCheck];
+        };
+        const backendChecks = throughEdge(
+            "backend",
+            backends,
+            rollOut("backend", backends, (server) => [migrate, envFiles.get(server.key)!, caFiles.get(server.key)!]),
+        );
+        const frontendChecks = throughEdge(
+            "frontend",
+            frontends,
+            rollOut("frontend", frontends, (server) => [...backendChecks, configFiles.get(server.key)!]),
+        );
         this.healthChecks = [...backendChecks, ...frontendChecks];
 
         // Runs where `pulumi up` runs; never fails the release (see host/local/notify.mjs).

@@ -1,4 +1,15 @@
-import { DeployCommandArgs, HealthContract, dbRightsCommand, deployCommand, envFileCommand, healthCommand, migrateCommand, publicFileCommand } from "./commands";
+import {
+    DeployCommandArgs,
+    HealthContract,
+    dbRightsCommand,
+    deployCommand,
+    envFileCommand,
+    edgeHealthCommand,
+    healthAndReportCommand,
+    healthCommand,
+    migrateCommand,
+    publicFileCommand,
+} from "./commands";
 
 const IMAGE = `registry.digitalocean.com/projectmeats/backend@sha256:${"ab".repeat(32)}`;
 const WAIT = "{ cloud-init status --wait >/dev/null || [ $? -eq 2 ]; }";
@@ -187,5 +198,59 @@ describe("healthCommand", () => {
         ],
     ])("on %s: through nginx on the host, with the public hostname and the health contract", (hostname, health, rendered) => {
         expect(healthCommand(hostname, health)).toBe(rendered);
+    });
+});
+
+describe("healthCommand over HTTPS (edge droplet)", () => {
+    test.each<[string, HealthContract, string]>([
+        [
+            "api.dev.projectmeats.com",
+            BACKEND_HEALTH,
+            "bash /srv/projectmeats/bin/health-check.sh --url https://api.dev.projectmeats.com/api/v1/health/ --ready-url https://api.dev.projectmeats.com/api/v1/ready/ " +
+                "--json-field status --json-value healthy --resolve api.dev.projectmeats.com:443:127.0.0.1 --deadline 30",
+        ],
+        [
+            "dev.projectmeats.com",
+            { healthPath: "/" },
+            "bash /srv/projectmeats/bin/health-check.sh --url https://dev.projectmeats.com/ --resolve dev.projectmeats.com:443:127.0.0.1 --deadline 30",
+        ],
+    ])("on %s: the public hostname, resolved to the droplet itself", (hostname, health, rendered) => {
+        expect(healthCommand(hostname, health, "https")).toBe(rendered);
+    });
+
+    test("http stays the default", () => {
+        expect(healthCommand("dev.projectmeats.com", { healthPath: "/" }, "http")).toBe(healthCommand("dev.projectmeats.com", { healthPath: "/" }));
+    });
+});
+
+describe("healthAndReportCommand", () => {
+    test("the health check, then a line saying which droplet serves which release, and its batch", () => {
+        expect(healthAndReportCommand("frontend", "dev.projectmeats.com", { healthPath: "/" }, { droplet: "pm-prod-frontend-2", release: "3f9c2ab", batch: 2, batches: 2 })).toBe(
+            "bash /srv/projectmeats/bin/health-check.sh --url http://127.0.0.1/ --host dev.projectmeats.com --deadline 30 && echo 'pm-prod-frontend-2 serves frontend release 3f9c2ab (batch 2 of 2)'",
+        );
+    });
+
+    test("over HTTPS", () => {
+        expect(
+            healthAndReportCommand("frontend", "dev.projectmeats.com", { healthPath: "/" }, { droplet: "pm-dev-app-1", release: "3f9c2ab", batch: 1, batches: 1 }, "https"),
+        ).toBe(
+            "bash /srv/projectmeats/bin/health-check.sh --url https://dev.projectmeats.com/ --resolve dev.projectmeats.com:443:127.0.0.1 --deadline 30 && echo 'pm-dev-app-1 serves frontend release 3f9c2ab (batch 1 of 1)'",
+        );
+    });
+});
+
+describe("edgeHealthCommand (edge loadBalancer)", () => {
+    test("the public hostname over HTTPS at the load balancer's address, then a line saying so", () => {
+        expect(edgeHealthCommand("backend", "api.projectmeats.com", BACKEND_HEALTH, "198.51.100.7", "3f9c2ab")).toBe(
+            "bash /srv/projectmeats/bin/health-check.sh --url https://api.projectmeats.com/api/v1/health/ --ready-url https://api.projectmeats.com/api/v1/ready/ " +
+                "--json-field status --json-value healthy --resolve api.projectmeats.com:443:198.51.100.7 --deadline 30 && " +
+                "echo 'https://api.projectmeats.com (198.51.100.7) serves backend release 3f9c2ab'",
+        );
+    });
+
+    test("an address that is not an IP address is refused, never rendered", () => {
+        expect(() => edgeHealthCommand("frontend", "app.projectmeats.com", { healthPath: "/" }, "lb.example.com; curl evil", "3f9c2ab")).toThrow(
+            'a health check\'s address must be an IP address, got "lb.example.com; curl evil"',
+        );
     });
 });

@@ -1,6 +1,6 @@
 /** The release chain's remote commands, rendered from argument arrays. */
 import type { Service } from "../../model/services";
-import { and, render } from "../shell";
+import { Command, and, render } from "../shell";
 import { waitForCloudInit, writePrivateFileFromStdin, writePublicFileFromStdin } from "../server/hostCommands";
 import { SERVICE_PORTS } from "../../model/layout";
 import { envFilePath, remoteScript } from "./hostFiles";
@@ -146,18 +146,57 @@ export function deployCommand(args: DeployCommandArgs): string {
     ]);
 }
 
-/** Checks the service through nginx with its public hostname: proves traffic reached the release. */
-export function healthCommand(hostname: string, health: HealthContract): string {
-    return render([
+/**
+ * How the health step reaches the app. `http` (default): plain HTTP to nginx on 127.0.0.1 with the
+ * public hostname as Host. `https`: HTTPS to the public hostname resolved to `address` (curl's
+ * `--resolve`): the droplet itself where nginx ends TLS (edge droplet), or a load balancer's address
+ * (edge loadBalancer), so the certificate and its name are checked the way users reach the app.
+ */
+export type HealthScheme = "http" | "https";
+
+/** Checks the service with its public hostname: proves traffic reached the release. */
+export function healthScript(hostname: string, health: HealthContract, scheme: HealthScheme = "http", address = "127.0.0.1"): Command {
+    if (!/^[0-9A-Fa-f.:]+$/.test(address)) throw new Error(`a health check's address must be an IP address, got ${JSON.stringify(address)}`);
+    const origin = scheme === "https" ? `https://${hostname}` : "http://127.0.0.1";
+    return [
         "bash",
         remoteScript("health-check.sh"),
         "--url",
-        `http://127.0.0.1${health.healthPath}`,
-        ...(health.readyPath === undefined ? [] : ["--ready-url", `http://127.0.0.1${health.readyPath}`]),
+        `${origin}${health.healthPath}`,
+        ...(health.readyPath === undefined ? [] : ["--ready-url", `${origin}${health.readyPath}`]),
         ...(health.healthJson === undefined ? [] : ["--json-field", health.healthJson.field, "--json-value", health.healthJson.value]),
-        "--host",
-        hostname,
+        ...(scheme === "https" ? ["--resolve", `${hostname}:443:${address}`] : ["--host", hostname]),
         "--deadline",
         "30",
-    ]);
+    ];
+}
+
+export function healthCommand(hostname: string, health: HealthContract, scheme: HealthScheme = "http"): string {
+    return render(healthScript(hostname, health, scheme));
+}
+
+/**
+ * edge loadBalancer, after a service's last batch: the service through its load balancer over HTTPS
+ * with the public hostname, from one of its droplets (the balancer's TLS, certificate and forwarding
+ * the way users reach them), then a line saying so.
+ */
+export function edgeHealthCommand(service: Service, hostname: string, health: HealthContract, address: string, release: string): string {
+    return render(and(healthScript(hostname, health, "https", address), ["echo", `https://${hostname} (${address}) serves ${service} release ${release}`]));
+}
+
+/** Where a release's step stands in a rolling release: the droplet, and its batch. */
+export interface RolloutPosition {
+    readonly droplet: string;
+    readonly release: string;
+    readonly batch: number;
+    readonly batches: number;
+}
+
+/**
+ * The health check, then a line in the step's output saying which droplet now serves which release; the
+ * droplets of later batches keep the previous one until theirs is healthy.
+ */
+export function healthAndReportCommand(service: Service, hostname: string, health: HealthContract, position: RolloutPosition, scheme: HealthScheme = "http"): string {
+    const report = `${position.droplet} serves ${service} release ${position.release} (batch ${position.batch} of ${position.batches})`;
+    return render(and(healthScript(hostname, health, scheme), ["echo", report]));
 }

@@ -2,12 +2,19 @@ import * as command from "@pulumi/command";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import * as fs from "fs";
+import * as path from "path";
 import type { Service } from "../../model/services";
 import { localScriptCommand } from "../localScripts";
 import { renderCloudInit } from "./cloudInit";
 import { serverFirewallRules } from "./firewallRules";
-import { proxySitesCommand, registryLoginCommand, renderProxySites } from "./hostCommands";
-import { DEPLOY_USER, dropletHostname, environmentTag, serviceTag } from "../../model/layout";
+import { SitesEdge, groupHealthCheck, renderSites } from "./edgeSites";
+import { proxySitesCommand, registryLoginCommand } from "./hostCommands";
+import { DEPLOY_USER, HEALTH_PATHS, dropletHostname, environmentTag, serviceTag } from "../../model/layout";
+import { ROOT_SCRIPTS_DIR } from "../../model/paths";
+
+/** How the public reaches the droplets' nginx (config/sections/edge.ts `EdgeMode`). */
+export type ServerEdgeMode = "none" | "loadBalancer" | "droplet";
 
 /** A set of identical droplets running one or both services. */
 export interface ServerGroup {
@@ -50,6 +57,22 @@ export interface AppServersArgs {
      * the backend's health and readiness paths. Default none.
      */
     readonly internalPaths?: Partial<Readonly<Record<Service, readonly string[]>>>;
+    /**
+     * How the public reaches nginx. `none` (default): plain HTTP from anywhere, the user data and sites as
+     * before edges existed. `loadBalancer`: HTTP from the load balancer only (its own firewall admits it),
+     * which health-checks `healthPaths`. `droplet`: port 80 answers ACME challenges and redirects; user
+     * data installs certbot and the certificate script (components/edge/DropletEdge.ts obtains it).
+     */
+    readonly edge?: ServerEdgeMode;
+    /** Each service's health path, for the load balancer's health check. Default model/layout `HEALTH_PATHS`. */
+    readonly healthPaths?: Partial<Readonly<Record<Service, string>>>;
+}
+
+/** A group of identical droplets, as the edge puts them behind one load balancer. */
+export interface AppServerGroup {
+    readonly key: "app" | Service;
+    readonly services: readonly Service[];
+    readonly servers: readonly AppServer[];
 }
 
 /** One droplet as the release chain needs it. */
@@ -69,6 +92,8 @@ export interface AppServer {
  */
 export class AppServers extends pulumi.ComponentResource {
     public readonly servers: readonly AppServer[];
+    /** The servers by group, in the order of `args.groups`. */
+    public readonly groups: readonly AppServerGroup[];
     /** Droplet IDs of the servers that run the backend (the database's trusted sources). */
     public readonly backendDropletIds: pulumi.Output<string[]>;
     /** `do:droplet:…` URNs, for the DigitalOcean project. */
@@ -76,6 +101,8 @@ export class AppServers extends pulumi.ComponentResource {
     /** Public IPv4 addresses by server key. */
     public readonly publicAddresses: pulumi.Output<Record<string, string>>;
     public readonly deployPublicKey: pulumi.Output<string>;
+    /** The tag every droplet of the environment carries (the cloud firewalls apply to it). */
+    public readonly environmentTag: pulumi.Output<string>;
 
     constructor(name: string, args: AppServersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("projectmeats:server:AppServers", name, {}, opts);
@@ -91,10 +118,18 @@ export class AppServers extends pulumi.ComponentResource {
             services.map((service) => [service, new digitalocean.Tag(`${name}-tag-${service}`, { name: serviceTag(args.environmentName, service) }, { parent: this })]),
         ) as Record<Service, digitalocean.Tag>;
 
-        const userData = deployKey.publicKeyOpenssh.apply((publicKey) => renderCloudInit({ deployPublicKey: publicKey, sshPort }));
+        const edge = args.edge ?? "none";
+        const certbot = edge === "droplet" ? { certificateScript: fs.readFileSync(path.join(ROOT_SCRIPTS_DIR, "obtain-certificate.sh"), "utf8") } : undefined;
+        const userData = deployKey.publicKeyOpenssh.apply((publicKey) => renderCloudInit({ deployPublicKey: publicKey, sshPort, certbot }));
+        const healthPaths = { ...HEALTH_PATHS, ...args.healthPaths };
+        const internal = { paths: args.internalPaths ?? {}, allow: ["127.0.0.1", "::1", args.vpcIpRange] };
+        const sitesEdge = (services: readonly Service[]): SitesEdge =>
+            edge === "loadBalancer" ? { mode: "loadBalancer", health: groupHealthCheck(services, healthPaths) } : { mode: edge };
+        const groups: AppServerGroup[] = [];
 
         const servers: AppServer[] = [];
         for (const group of args.groups) {
+            const first = servers.length;
             for (let ordinal = 1; ordinal <= group.count; ordinal++) {
                 const key = `${group.key}-${ordinal}`;
                 const droplet = new digitalocean.Droplet(
@@ -158,10 +193,7 @@ export class AppServers extends pulumi.ComponentResource {
                     {
                         connection,
                         create: proxySitesCommand(group.services),
-                        stdin: renderProxySites(group.services, args.hostnames, undefined, {
-                            paths: args.internalPaths ?? {},
-                            allow: ["127.0.0.1", "::1", args.vpcIpRange],
-                        }),
+                        stdin: renderSites(group.services, args.hostnames, internal, sitesEdge(group.services)),
                         logging: command.remote.Logging.StdoutAndStderr,
                         addPreviousOutputInEnv: false,
                     },
@@ -169,9 +201,16 @@ export class AppServers extends pulumi.ComponentResource {
                 );
                 servers.push({ key, services: group.services, droplet, connection, ready: [login, proxy] });
             }
+            groups.push({ key: group.key, services: group.services, servers: servers.slice(first) });
         }
 
-        const rules = serverFirewallRules({ sshAllowedCidrs: args.sshAllowedCidrs, sshPort, vpcIpRange: args.vpcIpRange, services });
+        const rules = serverFirewallRules({
+            sshAllowedCidrs: args.sshAllowedCidrs,
+            sshPort,
+            vpcIpRange: args.vpcIpRange,
+            services,
+            http: edge === "loadBalancer" ? "edge" : "everywhere",
+        });
         new digitalocean.Firewall(
             `${name}-firewall`,
             { name: `projectmeats-${args.environmentName}-servers`, tags: [envTag.name], inboundRules: rules.inbound, outboundRules: rules.outbound },
@@ -179,15 +218,18 @@ export class AppServers extends pulumi.ComponentResource {
         );
 
         this.servers = servers;
+        this.groups = groups;
         this.backendDropletIds = pulumi.all(servers.filter((s) => s.services.includes("backend")).map((s) => s.droplet.id));
         this.dropletUrns = pulumi.all(servers.map((s) => s.droplet.dropletUrn));
         this.publicAddresses = pulumi.all(servers.map((s) => s.droplet.ipv4Address)).apply((addresses) => Object.fromEntries(servers.map((s, i) => [s.key, addresses[i]])));
         this.deployPublicKey = deployKey.publicKeyOpenssh;
+        this.environmentTag = envTag.name;
         this.registerOutputs({
             backendDropletIds: this.backendDropletIds,
             dropletUrns: this.dropletUrns,
             publicAddresses: this.publicAddresses,
             deployPublicKey: this.deployPublicKey,
+            environmentTag: this.environmentTag,
         });
     }
 }

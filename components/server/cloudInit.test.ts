@@ -51,3 +51,34 @@ test("a new SSH port reaches Ubuntu 24.04's socket-activated sshd: the generator
     // After the file that holds the port is written (write_files runs before runcmd).
     expect(runcmd.indexOf(ssh[0])).toBeLessThan(runcmd.indexOf(ssh[1]));
 });
+
+describe("edge droplet: certbot", () => {
+    const SCRIPT = "#!/usr/bin/env bash\nset -euo pipefail\necho certificate\n";
+    const doc = () => parse(renderCloudInit({ deployPublicKey: KEY, certbot: { certificateScript: SCRIPT } }));
+
+    test("installs certbot, the root-owned certificate script, the renewal hook that reloads nginx, and the challenge folder", () => {
+        expect(doc().packages).toEqual(["docker.io", "nginx", "curl", "ca-certificates", "certbot"]);
+        const files = doc().write_files as Array<{ path: string; permissions: string; owner?: string; content: string }>;
+        expect(files.filter((f) => f.owner === "root:root")).toEqual([
+            { path: "/usr/local/sbin/projectmeats-certificate", permissions: "0755", owner: "root:root", content: SCRIPT },
+            {
+                path: "/etc/letsencrypt/renewal-hooks/deploy/projectmeats-reload-nginx",
+                permissions: "0755",
+                owner: "root:root",
+                content: "#!/bin/sh\nexec systemctl reload nginx\n",
+            },
+        ]);
+        expect(doc().runcmd).toContainEqual(["install", "-d", "-m", "0755", "/var/www/letsencrypt"]);
+    });
+
+    test("the deploy user may run the certificate script besides nginx's test and reload, nothing else", () => {
+        const sudoers = (doc().write_files as Array<{ path: string; content: string }>).find((f) => f.path === "/etc/sudoers.d/projectmeats-deploy")!.content;
+        expect(sudoers).toBe("deploy ALL=(root) NOPASSWD: /usr/sbin/nginx -t, /usr/sbin/nginx -s reload, /usr/local/sbin/projectmeats-certificate\n");
+    });
+
+    test("without certbot the user data is what it always was: no certbot, no script, the same sudoers", () => {
+        const text = renderCloudInit({ deployPublicKey: KEY });
+        expect(text).not.toMatch(/certbot|letsencrypt|projectmeats-certificate/);
+        expect(text).toContain("deploy ALL=(root) NOPASSWD: /usr/sbin/nginx -t, /usr/sbin/nginx -s reload\n");
+    });
+});

@@ -76,19 +76,51 @@ export interface InternalPaths {
     readonly allow: readonly string[];
 }
 
-/** The proxy directives of a location that passes a request to a service's live container. */
-function proxyTo(service: Service): string[] {
+/**
+ * The proxy directives of a location that passes a request to a service's live container.
+ *
+ * @param forwardedProto what X-Forwarded-Proto says. Default `$scheme`: the scheme nginx itself was
+ * reached by, https only where TLS really ended here, so Django's SECURE_PROXY_SSL_HEADER never mistakes
+ * plain HTTP for HTTPS (settings/production.py). Behind a load balancer that ended TLS, the variable
+ * `edgeSites.ts` maps from the balancer's own header.
+ * @param host the Host sent to the app. Default `$host`, the request's.
+ */
+export function proxyTo(service: Service, forwardedProto = "$scheme", host = "$host"): string[] {
     return [
         `        proxy_pass http://projectmeats_${service};`,
         `        proxy_http_version 1.1;`,
         `        proxy_set_header Connection "";`,
-        `        proxy_set_header Host $host;`,
+        `        proxy_set_header Host ${host};`,
         `        proxy_set_header X-Real-IP $remote_addr;`,
         `        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`,
-        // The scheme nginx itself was reached by: https only where TLS really ended here, so Django's
-        // SECURE_PROXY_SSL_HEADER never mistakes plain HTTP for HTTPS (settings/production.py).
-        `        proxy_set_header X-Forwarded-Proto $scheme;`,
+        `        proxy_set_header X-Forwarded-Proto ${forwardedProto};`,
     ];
+}
+
+/** Refuses internal paths and sources that would change nginx's meaning. */
+export function checkInternalPaths(internal: InternalPaths): void {
+    for (const path of Object.values(internal.paths).flat()) {
+        if (!/^\/[A-Za-z0-9._~/-]*$/.test(path ?? "")) throw new Error(`an internal path must be an absolute URL path, got ${JSON.stringify(path)}`);
+    }
+    for (const source of internal.allow) {
+        if (!/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(source)) throw new Error(`an internal path's source must be an address or CIDR block, got ${JSON.stringify(source)}`);
+    }
+}
+
+/** The exact locations of a service's internal paths, for the droplet and the VPC only. */
+export function internalLocations(service: Service, internal: InternalPaths, forwardedProto = "$scheme"): string[] {
+    return (internal.paths[service] ?? []).flatMap((path) => [
+        `    location = ${path} {`,
+        ...internal.allow.map((source) => `        allow ${source};`),
+        `        deny all;`,
+        ...proxyTo(service, forwardedProto),
+        `    }`,
+    ]);
+}
+
+/** The upstream block of a service: its live container, as the release chain's upstream file names it. */
+export function upstreamBlock(service: Service): string[] {
+    return [`upstream projectmeats_${service} {`, `    include ${upstreamPath(service)};`, `    keepalive 16;`, `}`];
 }
 
 /** nginx server blocks for the services a droplet runs, one per public hostname. */
@@ -97,33 +129,20 @@ export function renderProxySites(
     hostnames: Readonly<Record<Service, string>>,
     listen: readonly string[] = ["80", "[::]:80"],
     internal: InternalPaths = { paths: {}, allow: [] },
+    forwardedProto = "$scheme",
 ): string {
-    for (const path of Object.values(internal.paths).flat()) {
-        if (!/^\/[A-Za-z0-9._~/-]*$/.test(path ?? "")) throw new Error(`an internal path must be an absolute URL path, got ${JSON.stringify(path)}`);
-    }
-    for (const source of internal.allow) {
-        if (!/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(source)) throw new Error(`an internal path's source must be an address or CIDR block, got ${JSON.stringify(source)}`);
-    }
+    checkInternalPaths(internal);
     return services
         .map((service) =>
             [
-                `upstream projectmeats_${service} {`,
-                `    include ${upstreamPath(service)};`,
-                `    keepalive 16;`,
-                `}`,
+                ...upstreamBlock(service),
                 `server {`,
                 ...listen.map((address) => `    listen ${address};`),
                 `    server_name ${hostnames[service]};`,
                 `    client_max_body_size 25m;`,
-                ...(internal.paths[service] ?? []).flatMap((path) => [
-                    `    location = ${path} {`,
-                    ...internal.allow.map((source) => `        allow ${source};`),
-                    `        deny all;`,
-                    ...proxyTo(service),
-                    `    }`,
-                ]),
+                ...internalLocations(service, internal, forwardedProto),
                 `    location / {`,
-                ...proxyTo(service),
+                ...proxyTo(service, forwardedProto),
                 `    }`,
                 `}`,
                 ``,

@@ -14,6 +14,9 @@
 # Usage: health-check.sh --url URL [--ready-url URL] [--json-field FIELD --json-value VALUE]
 #                        [--deadline SECONDS] [--initial-delay SECONDS] [--interval SECONDS]
 #                        [--max-interval SECONDS] [--expect STATUS|2xx] [--timeout SECONDS] [--host HOST]
+#                        [--resolve HOST:PORT:ADDRESS]
+# --resolve hands curl the address of a URL's host (curl's own --resolve): an HTTPS URL with the public
+# hostname, resolved to the droplet itself, checks nginx's certificate and name as users reach them.
 # Exit codes: 0 healthy; 2 answered, but never healthy; 3 never answered at all; 64 usage error.
 set -euo pipefail
 
@@ -28,12 +31,13 @@ max_interval=0.25
 expect=200
 timeout=2
 host=""
+resolve=""
 # What the last unhealthy attempt saw, for the final message.
 reason=""
 
 usage() {
     echo "health-check: $1" >&2
-    echo "usage: health-check.sh --url URL [--ready-url URL] [--json-field FIELD --json-value VALUE] [--deadline S] [--initial-delay S] [--interval S] [--max-interval S] [--expect STATUS|2xx] [--timeout S] [--host HOST]" >&2
+    echo "usage: health-check.sh --url URL [--ready-url URL] [--json-field FIELD --json-value VALUE] [--deadline S] [--initial-delay S] [--interval S] [--max-interval S] [--expect STATUS|2xx] [--timeout S] [--host HOST] [--resolve HOST:PORT:ADDRESS]" >&2
     exit 64
 }
 
@@ -51,6 +55,7 @@ parse_args() {
             --expect) expect="${2:-}"; shift 2 ;;
             --timeout) timeout="${2:-}"; shift 2 ;;
             --host) host="${2:-}"; shift 2 ;;
+            --resolve) resolve="${2:-}"; shift 2 ;;
             *) usage "unknown argument $1" ;;
         esac
     done
@@ -61,6 +66,7 @@ parse_args() {
     done
     [[ "$expect" =~ ^[1-5]([0-9][0-9]|xx)$ ]] || usage "--expect takes an HTTP status or a class like 2xx, got $expect"
     [[ -z "$json_field" || "$json_field" =~ ^[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z_][A-Za-z0-9_]*)*$ ]] || usage "--json-field takes a field name (a.b for a nested one), got $json_field"
+    [[ -z "$resolve" || "$resolve" =~ ^[A-Za-z0-9.-]+:[0-9]{1,5}:[0-9A-Fa-f.:]+$ ]] || usage "--resolve takes HOST:PORT:ADDRESS, got $resolve"
     [[ -z "$json_field" || -n "$json_value" ]] || usage "--json-field needs --json-value"
     [[ -n "$json_field" || -z "$json_value" ]] || usage "--json-value needs --json-field"
     if [[ -n "$json_field" ]] && ! command -v python3 >/dev/null 2>&1; then usage "--json-field needs python3 on this host"; fi
@@ -99,9 +105,10 @@ PY
 # One request: prints the status (000 when nothing answered), writes the body to a file.
 # Usage: fetch URL BODY_FILE
 fetch() {
-    local headers=()
-    [[ -n "$host" ]] && headers=(-H "Host: $host")
-    curl -s -o "$2" -w '%{http_code}' --max-time "$timeout" "${headers[@]}" "$1" || true
+    local options=()
+    [[ -n "$host" ]] && options+=(-H "Host: $host")
+    [[ -n "$resolve" ]] && options+=(--resolve "$resolve")
+    curl -s -o "$2" -w '%{http_code}' --max-time "$timeout" "${options[@]}" "$1" || true
 }
 
 # One attempt at every condition; sets `reason` and `last_status` when one fails.

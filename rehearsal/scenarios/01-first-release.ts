@@ -1,6 +1,6 @@
-/** 1. The first release onto a new droplet: every resource created, both services serve it, migration 0001, one notification. */
+/** 1. The first release onto a new droplet: every resource created, both services serve it, the suppliers app's 0001 and 0002 (tenant_id), one notification. */
 import { reveal } from "../../tools/programRunner";
-import { RELEASES } from "../releases";
+import { RELEASES, SUPPLIER_MIGRATIONS } from "../releases";
 import { firstLine } from "../report";
 import type { Scenario } from "./scenario";
 
@@ -26,7 +26,7 @@ export const firstRelease: Scenario = {
         check(ports.length === 1 && ports[0] === String(r.config.servers.sshPort), `every remote step must use SSH port ${r.config.servers.sshPort}, got ${ports.join(", ")}`);
         await r.checkServing(first.sha, since, check, figures);
         const migrations = await r.migrations();
-        check(migrations === "0001_initial", `migrations applied: ${migrations}`);
+        check(migrations === SUPPLIER_MIGRATIONS.first, `migrations applied: ${migrations}`);
         check((await r.serving("backend")).ok, "the backend's health (which queries the database) must answer 200");
         const hooks = r.webhooksSince(since);
         check(

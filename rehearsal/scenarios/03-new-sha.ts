@@ -1,5 +1,5 @@
-/** 3. A new SHA with a migration: exactly the chain's seven steps replaced (db-rights to notify), 0002 applied, zero failed requests, the old release stopped and kept. */
-import { CHAIN_STEPS, RELEASES } from "../releases";
+/** 3. A new SHA with a migration: exactly the chain's seven steps replaced (db-rights to notify), 0003 applied, zero failed requests, the old release stopped and kept. */
+import { CHAIN_STEPS, RELEASES, SUPPLIER_MIGRATIONS } from "../releases";
 import { firstLine } from "../report";
 import type { Scenario } from "./scenario";
 
@@ -22,7 +22,7 @@ export const newSha: Scenario = {
         );
         await r.checkServing(second.sha, since, check, figures);
         const migrations = await r.migrations();
-        check(migrations === "0001_initial,0002_supplier_country", `migrations applied: ${migrations}`);
+        check(migrations === SUPPLIER_MIGRATIONS.second, `migrations applied: ${migrations}`);
         const column = await r.local.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'suppliers_supplier' AND column_name = 'country'");
         check(column === "1", "the new column must exist");
         const { served, failed } = r.swapFigures(since, figures);

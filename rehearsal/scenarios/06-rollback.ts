@@ -1,5 +1,5 @@
 /** 6. Rollback to the previous SHA: served again with zero failed requests, one notification. */
-import { RELEASES } from "../releases";
+import { RELEASES, SUPPLIER_MIGRATIONS } from "../releases";
 import { firstLine } from "../report";
 import type { Scenario } from "./scenario";
 
@@ -14,7 +14,7 @@ export const rollback: Scenario = {
         const { deployment } = await r.up(first.sha);
         check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
         await r.checkServing(first.sha, since, check, figures);
-        check((await r.migrations()) === "0001_initial,0002_supplier_country", "rolling back code leaves the (backward-compatible) schema as it is");
+        check((await r.migrations()) === SUPPLIER_MIGRATIONS.second, "rolling back code leaves the (backward-compatible) schema as it is");
         const { served, failed } = r.swapFigures(since, figures);
         check(failed.length === 0, `requests failed during the swap: ${failed.slice(0, 3).join("; ")}`);
         check(served > 100, `a steady stream must have run through the swap (${served} served)`);

@@ -11,9 +11,33 @@ import { rollback } from "./06-rollback";
 import { secrets } from "./07-secrets";
 import { envChanged } from "./08-env-changed";
 import { dropletReplaced } from "./09-droplet-replaced";
+import { freshDatabase } from "./10-fresh-database";
+import { insideTheContainer } from "./11-inside-the-container";
+import { rowLevelSecurity } from "./12-row-level-security";
+import { media } from "./13-media";
+import { databaseUnreachable } from "./14-database-unreachable";
+import { exitAtStart } from "./15-exit-at-start";
+import { foreignCa } from "./16-foreign-ca";
 import { runScenario, Scenario } from "./scenario";
 
-export const SCENARIOS: readonly Scenario[] = [firstRelease, sameSha, newSha, badImage, failingMigration, rollback, secrets, envChanged, dropletReplaced];
+export const SCENARIOS: readonly Scenario[] = [
+    firstRelease,
+    sameSha,
+    newSha,
+    badImage,
+    failingMigration,
+    rollback,
+    secrets,
+    envChanged,
+    dropletReplaced,
+    freshDatabase,
+    insideTheContainer,
+    rowLevelSecurity,
+    media,
+    databaseUnreachable,
+    exitAtStart,
+    foreignCa,
+];
 
 /**
  * Runs every scenario in order, the request stream flowing through those `underTraffic`; each result

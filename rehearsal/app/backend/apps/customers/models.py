@@ -1,0 +1,8 @@
+from django.db import models
+
+
+class Customer(models.Model):
+    """A tenant's customer: tenant_id came in migration 0002, as in ProjectMeats' apps/customers."""
+
+    name = models.CharField(max_length=200)
+    tenant = models.ForeignKey("tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE)

@@ -1,6 +1,0 @@
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    dependencies = [("suppliers", "0001_initial")]
-    operations = [migrations.AddField(model_name="supplier", name="country", field=models.CharField(blank=True, max_length=2, null=True))]
