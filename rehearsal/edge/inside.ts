@@ -43,6 +43,8 @@ const HTTP_PORT = 80;
 /** Milliseconds one command or copy may take; one request. */
 const STEP_DEADLINE_MS = 3 * 60_000;
 const REQUEST_DEADLINE_MS = 5000;
+/** Milliseconds nginx may take to answer over HTTPS once the certificate step reloaded it. */
+const HTTPS_WAIT_MS = 10_000;
 const UNWIND_MS = 10_000;
 const STOP_MS = 60_000;
 
@@ -180,6 +182,16 @@ export async function insideEdge(): Promise<number> {
                         steps.some((s) => s.name.endsWith("-tls") && s.action === "create"),
                         "the program must declare the droplet's certificate step",
                     );
+                    // `nginx -s reload` only signals the master, which opens port 443 moments later: the
+                    // first HTTPS answer is awaited (bounded), and how long it took is a figure.
+                    const upEnded = Date.now();
+                    let first: HttpResponse | Error = new Error("not asked");
+                    while (Date.now() - upEnded < HTTPS_WAIT_MS && !signal.aborted) {
+                        first = await https("backend").catch((error: Error) => error);
+                        if (!(first instanceof Error)) break;
+                        await sleep(50, signal);
+                    }
+                    if (!(first instanceof Error)) figures["first HTTPS answer after up (s)"] = round((Date.now() - upEnded) / 1000);
                     for (const service of ["backend", "frontend"] as const) {
                         const answer = await https(service).catch((error: Error) => error);
                         if (answer instanceof Error) {
