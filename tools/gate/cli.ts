@@ -11,6 +11,7 @@
  * `--plant FILE` adds or changes resources before analysis (see plant.ts), to prove the gate catches
  * what it should.
  */
+import "./deferSdk.js"; // first: before anything loads the SDK
 import { STACK_NAMES, StackFile, StackFileError, readStackFile, stacksWithFiles } from "../stackFiles";
 import { RecordedResource, stackConfig } from "../programRunner";
 import { GateArgs, USAGE, helpText, parseArgs } from "./args";
@@ -113,10 +114,22 @@ export async function check(args: GateArgs): Promise<GateReport> {
     // The pack starts now, in its own process, and loads while the programs run. As the engine does,
     // each resource is analyzed as it is registered (unless a plant changes resources afterwards), and
     // the whole stack once its program has finished, while the next stack's program runs.
-    const starting = startPolicyPack().then(
+    let serving = false;
+    const starting = startPolicyPack({ onServing: () => (serving = true) }).then(
         (server) => ({ server }),
         (error: Error) => ({ error }),
     );
+    /**
+     * Lets the pack work while this process goes on. A program runs without giving way to I/O, so
+     * between programs (and before the rules across stacks) the requests made so far are put on the
+     * wire: once the pack has printed its port, its configuration is finished first (a few milliseconds:
+     * it is idle), then the event loop turns until what was written has gone out. The pack analyzes one
+     * stack while the next one's program runs, on the other core.
+     */
+    const handOver = async (): Promise<void> => {
+        if (serving) await starting;
+        for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
     const analyses: Array<Promise<StackReport | undefined>> = [];
     const analyzeResource = (resource: RecordedResource) => starting.then((started) => ("server" in started ? started.server.analyzeResource(resource) : []));
     const analyze = (stack: string, resources: StackReport["resources"], perResource: Array<Promise<Violation[]>>) =>
@@ -129,6 +142,7 @@ export async function check(args: GateArgs): Promise<GateReport> {
         });
     try {
         for (const stack of files.keys()) {
+            if (analyses.length > 0) await handOver();
             const perResource: Array<Promise<Violation[]>> = [];
             const onResource = plant === undefined ? (resource: RecordedResource) => perResource.push(analyzeResource(resource)) : undefined;
             const run = await runStack(stack, { config: args.config, onResource, stackFile: args.configFile });
@@ -148,6 +162,7 @@ export async function check(args: GateArgs): Promise<GateReport> {
             }
         }
         if (args.all) {
+            await handOver();
             const across = await crossStackFailure([...files.keys()], args.config);
             if (across) failures.push(across);
         }

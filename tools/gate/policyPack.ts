@@ -112,6 +112,12 @@ function packInputs(): { files: string[]; hash: string } {
     return { files, hash: hash.digest("hex").slice(0, 16) };
 }
 
+/** The entry point of the pack's current build, if it is built. */
+function builtPolicyPack(): string | undefined {
+    const entry = path.join(POLICY_DIR, "bin", packInputs().hash, "index.js");
+    return fs.existsSync(entry) ? entry : undefined;
+}
+
 /** Thrown when the pack does not compile; the message lists every TypeScript error as file:line:column. */
 export class PolicyPackCompileError extends Error {
     constructor(readonly diagnostics: readonly string[]) {
@@ -175,32 +181,54 @@ export async function compilePolicyPack(): Promise<string> {
  * Starts the pack, as a child process whose PID is recorded and stopped by `stop()`. The child runs the
  * SDK's policy-pack runner (`run-policy-pack/run`, what `pulumi-analyzer-policy` starts) on the compiled
  * pack through `servePack.js`, which leaves out only what a TypeScript pack needs (ts-node) and what a
- * pack never uses (the inspector hooks for serializing closures).
+ * pack never uses (the inspector hooks for serializing closures), and loads the SDK's function
+ * serializer only if something calls it (`deferSdk.js`).
  */
-export async function startPolicyPack(settings: { readonly config?: Readonly<Record<string, Record<string, unknown>>> } = {}): Promise<PolicyPackServer> {
-    const entry = await compilePolicyPack();
+export async function startPolicyPack(
+    settings: {
+        readonly config?: Readonly<Record<string, Record<string, unknown>>>;
+        /** Called once the pack has printed its port: it is loaded and answers within milliseconds from now on. */
+        readonly onServing?: () => void;
+    } = {},
+): Promise<PolicyPackServer> {
+    // Built already (the usual case): the pack is started at once, before the caller goes on.
+    const entry = builtPolicyPack() ?? (await compilePolicyPack());
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack/run", { paths: [POLICY_DIR] });
     const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, "servePack.js"), runner, entry], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    let serving = false;
     const port = await new Promise<number>((resolve, reject) => {
         let stdout = "";
         child.stdout!.on("data", (chunk: Buffer) => {
             stdout += chunk.toString();
             const line = /^(\d+)\s*$/m.exec(stdout);
-            if (line) resolve(Number(line[1]));
+            if (line && !serving) {
+                serving = true;
+                resolve(Number(line[1]));
+                settings.onServing?.();
+            }
         });
         child.on("exit", (code) => reject(new Error(`the policy pack exited with ${code} before serving:\n${stderr}`)));
     });
     const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     await configure(client, settings.config ?? {});
 
+    // A resource's inputs go out twice, in its `Analyze` and in `AnalyzeStack`: converted once, for as
+    // long as the record holds the same inputs (records are values; a changed resource is a new record).
+    const converted = new WeakMap<RecordedResource, { inputs: RecordedResource["inputs"]; struct: Struct }>();
+    const properties = (resource: RecordedResource): Struct => {
+        let entry = converted.get(resource);
+        if (entry?.inputs !== resource.inputs)
+            converted.set(resource, (entry = { inputs: resource.inputs, struct: Struct.fromJavaScript(resource.inputs as Record<string, never>) }));
+        return entry.struct;
+    };
     const analyzeResource = async (resource: RecordedResource): Promise<Violation[]> => {
         const req = new analyzer.AnalyzeRequest()
             .setType(resource.type)
             .setName(resource.name)
             .setUrn(resource.urn)
-            .setProperties(Struct.fromJavaScript(resource.inputs as Record<string, never>))
+            .setProperties(properties(resource))
             .setOptions(options(resource));
         return diagnostics(await call(client.analyze.bind(client), req));
     };
@@ -213,7 +241,7 @@ export async function startPolicyPack(settings: { readonly config?: Readonly<Rec
                     .setUrn(resource.urn)
                     .setParent(resource.parent)
                     .setDependenciesList([...resource.dependencies])
-                    .setProperties(Struct.fromJavaScript(resource.inputs as Record<string, never>))
+                    .setProperties(properties(resource))
                     .setOptions(options(resource)),
             ),
         );

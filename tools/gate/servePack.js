@@ -9,5 +9,7 @@
 const path = require("path");
 // The compile cache register.js uses for the gate's own process (V8 code, keyed by content).
 require("module").enableCompileCache?.(path.resolve(__dirname, "../../node_modules/.cache/projectmeats-v8"));
+// The SDK's function serializer (npm's arborist, the TypeScript compiler), loaded only if a policy used it.
+require("./deferSdk.js");
 const [runner, pack] = process.argv.slice(2);
 require(runner).run({ argv: { _: [pack] }, programStarted() {}, reportLoggedError() {}, typeScript: false });
