@@ -20,8 +20,17 @@ import { ProvisioningAction, provisioningPlan } from "./provisioning";
 
 const NGINX = ["/usr/sbin/nginx"];
 
-/** What the droplet sees through overlays of its own (writes stay in the run's folder), besides a fresh /run. */
-export const DROPLET_OVERLAYS = ["/etc", "/home", "/srv", "/var"] as const;
+/**
+ * What the droplet sees through overlays of its own (writes stay in the run's folder), besides a fresh
+ * /run; /usr/local holds the root-owned certificate script of edge droplet.
+ */
+export const DROPLET_OVERLAYS = ["/etc", "/home", "/srv", "/var", "/usr/local"] as const;
+
+/** True when `file` lies where the droplet may write: under an overlay or /run, never on this machine's own files. */
+export function isDropletPath(file: string): boolean {
+    const resolved = path.posix.resolve(file);
+    return ["/run", ...DROPLET_OVERLAYS].some((root) => resolved.startsWith(`${root}/`));
+}
 
 export class LocalDroplet {
     private docker?: DockerEngine;
@@ -111,6 +120,8 @@ export class LocalDroplet {
                 return;
             }
             case "file":
+                if (!isDropletPath(action.path))
+                    throw new Error(`the user data writes ${action.path}, outside what the local droplet overlays (${DROPLET_OVERLAYS.join(", ")}, /run)`);
                 fs.mkdirSync(path.dirname(action.path), { recursive: true });
                 fs.writeFileSync(action.path, action.content);
                 fs.chmodSync(action.path, action.mode);
