@@ -116,7 +116,7 @@ export const CONFIG_KEYS = {
     edge: {
         type: "string",
         description:
-            "How the public reaches the app over HTTPS: loadBalancer (a DigitalOcean load balancer per server group terminates HTTPS), droplet (nginx on the service's one droplet terminates HTTPS with a certbot certificate, behind a reserved IP) or none (plain HTTP on the droplets: the local rehearsal only, refused in production).",
+            "How the public reaches the app over HTTPS: loadBalancer (a DigitalOcean load balancer per server group terminates HTTPS), droplet (nginx on the service's one droplet terminates HTTPS with a certbot certificate, behind a reserved IP) or none (plain HTTP on the droplets, for a local test without certificates; refused in production).",
     },
     dnsDomain: {
         type: "string",

@@ -40,6 +40,8 @@ export class LocalDroplet {
     public generation = 1;
     /** Where its sshd listens: the droplet's address. */
     public address = "127.0.0.1";
+    /** Runs as each droplet boots, before its user data: what the world around it provides (DNS, trusted roots). */
+    public onBoot?: () => void;
 
     constructor(
         private readonly dir: string,
@@ -85,6 +87,7 @@ export class LocalDroplet {
         fs.mkdirSync("/run/cloud-init", { recursive: true });
         // `cloud-init status --wait` blocks until provisioning ends.
         fs.writeFileSync("/run/cloud-init/status.json", JSON.stringify({ v1: { datasource: null, stage: "init" } }));
+        this.onBoot?.();
     }
 
     /** Creates the droplet: what cloud-init would do with its user data, then the services it enables. */

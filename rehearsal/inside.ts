@@ -61,6 +61,7 @@ export async function inside(): Promise<number> {
         };
         await phase("isolating the network and the filesystem", () => local.isolate());
         await phase("making certificates", () => local.makeCertificates());
+        if (config.edge.mode === "droplet") await phase("starting the ACME server (pebble)", () => local.startAcmeServer([config.hostnames.backend, config.hostnames.frontend]));
         await phase("starting the registry", () => local.startRegistry());
         await phase("starting PostgreSQL", () => local.startDatabase(config.database.name, config.database.user, process.env[ENV.databaseRootfs] ?? ""));
         console.log(`database: PostgreSQL ${local.database.version}`);

@@ -14,6 +14,7 @@ import { run, Supervisor } from "../tools/processes";
 import { DockerEngine, startDockerd } from "../tools/standins/docker";
 import { Postgres, startPostgres } from "../tools/standins/postgres";
 import { startRegistry } from "../tools/standins/registry";
+import { startPebble } from "../tools/standins/pebble";
 import { makeCertificates } from "../tools/standins/tls";
 import { startWebhookReceiver, Webhook, WebhookReceiver } from "../tools/standins/webhook";
 import { DROPLET_OVERLAYS, LocalDroplet } from "./droplet";
@@ -27,11 +28,17 @@ export const REGISTRY_HOST = "127.0.0.1";
 export const REGISTRY_PORT = 5000;
 export const REGISTRY_SERVER = `${REGISTRY_HOST}:${REGISTRY_PORT}`;
 export const WEBHOOK_PORT = 8443;
+/** Where the ACME server listens: Pulumi.rehearsal.yaml's edgeAcmeServer names it. */
+export const ACME_SERVER = { host: "127.0.0.1", port: 14000, managementPort: 15000 } as const;
 /** Where nginx on the droplet listens (the proxy sites say port 80). */
 export const DROPLET_HTTP_PORT = 80;
+/** Where nginx ends TLS on the droplet with edge droplet. */
+export const DROPLET_HTTPS_PORT = 443;
 
 /** Debian commands the rehearsal needs; `npm run setup:system` installs their packages. */
 export const REQUIRED_COMMANDS = [
+    "pebble",
+    "certbot",
     "unshare",
     "tini",
     "ip",
@@ -60,6 +67,8 @@ export class LocalSite {
     public readonly registry = { server: REGISTRY_SERVER, user: "ci", password: "" };
     public readonly database = { password: "", adminPassword: "", name: "", user: "", version: "" };
     public readonly caFile: string;
+    /** The root the ACME server issues under this run (PEM), once started. */
+    public acmeRoot = "";
     public readonly droplet: LocalDroplet;
     /** The build machine's Docker Engine (set by `startBuilder`). */
     public builder!: DockerEngine;
@@ -101,6 +110,31 @@ export class LocalSite {
 
     async makeCertificates(): Promise<void> {
         await makeCertificates(path.join(this.dir, "tls"), ["127.0.0.1", DATABASE_PRIVATE_HOST], this.signal);
+    }
+
+    /**
+     * Let's Encrypt's stand-in (Debian's pebble) at ACME_SERVER, validating HTTP-01 on the droplet's port
+     * 80; and what the world gives every droplet as it boots: DNS for `hostnames` pointing at it (its
+     * /etc/hosts, which pebble's resolver reads too), and trust in the ACME server's own certificate and
+     * in the root it issues under (appended to the system bundle, which certbot and curl read), as an
+     * Ubuntu droplet trusts Let's Encrypt's. Sets `acmeRoot`.
+     */
+    async startAcmeServer(hostnames: readonly string[]): Promise<void> {
+        const tls = path.join(this.dir, "tls");
+        const pebble = await startPebble(this.supervisor, {
+            dir: path.join(this.dir, "pebble"),
+            ...ACME_SERVER,
+            httpPort: DROPLET_HTTP_PORT,
+            tls: { certFile: path.join(tls, "server.crt"), keyFile: path.join(tls, "server.key"), caFile: this.caFile },
+            signal: this.signal,
+        });
+        this.acmeRoot = await pebble.rootCertificate();
+        const trusted = `${fs.readFileSync(this.caFile, "utf8")}${this.acmeRoot}`;
+        this.droplet.onBoot = () => {
+            fs.appendFileSync("/etc/hosts", `\n127.0.0.1 ${hostnames.join(" ")}\n`);
+            fs.appendFileSync("/etc/ssl/certs/ca-certificates.crt", trusted);
+        };
+        this.droplet.onBoot();
     }
 
     async startRegistry(): Promise<void> {

@@ -21,7 +21,7 @@ import type { Progress } from "./progress";
 import { RELEASES } from "./releases";
 import { Figures, firstLine, round } from "./report";
 import type { Site } from "./site";
-import { ReadinessWatch, request, Response, Service, Traffic } from "./traffic";
+import { Edge, ReadinessWatch, request, Response, Service, Traffic } from "./traffic";
 
 export type Check = (ok: boolean, problem: string) => void;
 
@@ -47,6 +47,8 @@ export class Rehearsal {
     public readonly operator: HostOperator;
     public readonly traffic: Traffic;
     public readonly readiness: ReadinessWatch;
+    /** How users reach nginx: HTTPS trusting the ACME server's root with edge droplet. */
+    public readonly edge: Edge;
     /** Every secret the program handles here, to look for in the output. */
     public readonly secrets: string[];
     /** Django's signing key: the random provider's value for the release chain. */
@@ -65,7 +67,8 @@ export class Rehearsal {
         private readonly signal: AbortSignal,
     ) {
         this.endpoint = `${REGISTRY_SERVER}/${config.registry.name}`;
-        this.traffic = new Traffic(config.hostnames, signal);
+        this.edge = config.edge.mode === "droplet" ? { tls: { ca: local.acmeRoot } } : {};
+        this.traffic = new Traffic(config.hostnames, this.edge, signal);
         this.readiness = new ReadinessWatch(config.hostnames, signal);
         // The values the random provider gives the release chain's generated secrets (site.ts).
         const generated = (what: string) => crypto.createHmac("sha256", randomSeed).update(`release-${config.environmentName}-${what}`).digest("hex");
@@ -164,7 +167,7 @@ export class Rehearsal {
 
     /** One request to `service` through nginx, now. */
     serving(service: Service): Promise<Response> {
-        return request(service, this.config.hostnames, { signal: this.signal });
+        return request(service, this.config.hostnames, { edge: this.edge, signal: this.signal });
     }
 
     /** `count` requests through nginx, one after another, alternating the services; the failures. */

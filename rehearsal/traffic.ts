@@ -5,9 +5,9 @@
  * Every request has a deadline covering its whole response, so a loop never waits on one for ever.
  */
 import { SERVICE_PORTS } from "../model/layout";
-import { get } from "../tools/http";
+import { httpRequest } from "../tools/http";
 import { sleep, withDeadline } from "../tools/processes";
-import { DROPLET_HTTP_PORT } from "./localSite";
+import { DROPLET_HTTP_PORT, DROPLET_HTTPS_PORT } from "./localSite";
 
 export type Service = "backend" | "frontend";
 
@@ -38,11 +38,23 @@ function releaseOf(service: Service, body: string): string | undefined {
     }
 }
 
-/** One request to `service` by its hostname; never rejects: a failure is a response that is not ok. */
-export async function request(service: Service, hostnames: Hostnames, options: { port?: number; deadlineMs?: number; signal?: AbortSignal } = {}): Promise<Response> {
+/** How users reach nginx: over HTTPS, trusting `ca` (edge droplet: TLS ends in nginx), or plain HTTP. */
+export type Edge = { readonly tls?: { readonly ca: string } };
+
+/**
+ * One request to `service` by its hostname; never rejects: a failure is a response that is not ok.
+ * Through nginx (HTTPS on 443 with the hostname as SNI when `edge.tls`, else HTTP on 80), or, with
+ * `port`, straight to a container's port over HTTP.
+ */
+export async function request(service: Service, hostnames: Hostnames, options: { port?: number; edge?: Edge; deadlineMs?: number; signal?: AbortSignal } = {}): Promise<Response> {
     try {
-        const res = await get(options.port ?? DROPLET_HTTP_PORT, HEALTH_PATH[service], {
-            hostHeader: hostnames[service],
+        const tls = options.port === undefined ? options.edge?.tls : undefined;
+        const res = await httpRequest({
+            host: "127.0.0.1",
+            port: options.port ?? (tls ? DROPLET_HTTPS_PORT : DROPLET_HTTP_PORT),
+            path: HEALTH_PATH[service],
+            headers: { Host: hostnames[service] },
+            ...(tls ? { tls: { ca: tls.ca, servername: hostnames[service] } } : {}),
             deadlineMs: options.deadlineMs ?? REQUEST_DEADLINE_MS,
             signal: options.signal,
         });
@@ -93,6 +105,7 @@ export class Traffic extends Loop {
 
     constructor(
         private readonly hostnames: Hostnames,
+        private readonly edge: Edge,
         signal: AbortSignal,
     ) {
         super(signal);
@@ -100,7 +113,7 @@ export class Traffic extends Loop {
 
     protected async once(signal: AbortSignal): Promise<void> {
         const service = this.turn++ % 2 === 0 ? "backend" : "frontend";
-        const response = await request(service, this.hostnames, { signal });
+        const response = await request(service, this.hostnames, { edge: this.edge, signal });
         // A request cut short by stopping says nothing about the release.
         if (!signal.aborted) this.responses.push(response);
     }

@@ -4,7 +4,6 @@
  * signals, the overall deadline and the run's folder are handled alike). Option: `--deadline-minutes N`
  * (default 10). Environment: PM_REHEARSAL_SUMMARY, a file to receive the results as JSON.
  */
-import { missingCommands } from "../../tools/processes";
 import { ENV } from "../inside";
 import { outside } from "../outside";
 import { insideEdge } from "./inside";
@@ -20,14 +19,6 @@ function deadlineMinutes(argv: readonly string[]): number {
 }
 
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
-
-/** Besides what `npm run rehearse` needs (../localSite.ts REQUIRED_COMMANDS, checked by ../outside.ts). */
-const EDGE_COMMANDS = ["pebble", "certbot"];
-const missing = process.env[ENV.inside] === "1" ? [] : missingCommands(EDGE_COMMANDS);
-if (missing.length > 0) {
-    console.error(`missing commands: ${missing.join(", ")}; run npm run setup:system`);
-    process.exit(2);
-}
 
 (process.env[ENV.inside] === "1" ? insideEdge() : outside({ deadlineMinutes: deadlineMinutes(process.argv.slice(2)), mainFile: __filename })).then(
     (code) => process.exit(code),

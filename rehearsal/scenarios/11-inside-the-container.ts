@@ -9,9 +9,9 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
-import { get } from "../../tools/http";
+import { get, httpRequest } from "../../tools/http";
 import { BACKEND_ENV_FILE, DJANGO_SETUP, envFileFor, execPython, lastLines, liveBackend, runInImage } from "../appChecks";
-import { DROPLET_HTTP_PORT } from "../localSite";
+import { DROPLET_HTTP_PORT, DROPLET_HTTPS_PORT } from "../localSite";
 import { firstLine } from "../report";
 import { FRESH } from "./10-fresh-database";
 import type { Scenario } from "./scenario";
@@ -65,13 +65,31 @@ export const insideTheContainer: Scenario = {
         const health = await r.serving("backend");
         check(health.ok && health.release === r.live, `the public hostname must answer 200 through nginx, got ${health.detail ?? health.release}`);
         figures["public hostname through nginx"] = health.ok ? "200" : String(health.detail);
-        // Production settings redirect every other path to https:// (SECURE_SSL_REDIRECT), until TLS ends in front of nginx.
+        // Plain HTTP is redirected to https://: by nginx with edge droplet, else by production settings
+        // (SECURE_SSL_REDIRECT) for every path but health and ready.
         const redirect = await get(DROPLET_HTTP_PORT, "/api/v1/suppliers/", { host: r.local.droplet.address, hostHeader: r.config.hostnames.backend, deadlineMs: 10_000 });
         figures["an API path over plain HTTP through nginx"] = `${redirect.status} ${redirect.headers.location ?? ""}`.trim();
         check(
             redirect.status === 301 && String(redirect.headers.location).startsWith("https://"),
             `an API path over plain HTTP must be redirected to https://, got ${redirect.status}`,
         );
+        if (r.edge.tls) {
+            // Where TLS ended in nginx, it says so (X-Forwarded-Proto https) and Django's SECURE_SSL_REDIRECT
+            // must not send the request round again.
+            const secure = await httpRequest({
+                host: "127.0.0.1",
+                port: DROPLET_HTTPS_PORT,
+                path: "/api/v1/suppliers/",
+                headers: { Host: r.config.hostnames.backend },
+                tls: { ca: r.edge.tls.ca, servername: r.config.hostnames.backend },
+                deadlineMs: 10_000,
+            });
+            figures["an API path over HTTPS through nginx"] = String(secure.status);
+            check(
+                secure.status !== 301 && secure.status < 500,
+                `an API path over HTTPS must reach the app without another redirect, got ${secure.status} ${secure.headers.location ?? ""}`,
+            );
+        }
 
         // The image's own CMD, with DJANGO_ENV unset, against the fresh database of scenario 10.
         const password = crypto.randomBytes(18).toString("hex");
