@@ -147,6 +147,7 @@ function deployRelease(imageSha: string) {
             edge instanceof LoadBalancerEdge
                 ? Object.fromEntries(servers.groups.flatMap((group) => group.services.map((service) => [service, edge.loadBalancers[group.key].ip])))
                 : undefined,
+        edgeAdmissionSeconds: edge instanceof LoadBalancerEdge ? edge.admissionSeconds : undefined,
     });
     return images;
 }

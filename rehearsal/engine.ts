@@ -26,7 +26,11 @@
  *   streams are shown; a non-zero exit fails the step with the command and its output.
  * - The first failed step ends the deployment: nothing that has not started yet runs.
  * The droplet follows terraform-provider-digitalocean (digitalocean/droplet/resource_droplet.go):
- * the inputs whose schema says `ForceNew` replace it; the others update it in place.
+ * the inputs whose schema says `ForceNew` replace it; the others update it in place. So does the load
+ * balancer (digitalocean/loadbalancer/resource_loadbalancer.go: `ForceNew` on region, vpc_uuid, type,
+ * network and network_stack; every other change, forwarding rules and droplets included, is one
+ * `LoadBalancers.Update` with the whole request), whose creation and updates configure the
+ * rehearsal's balancer stand-in.
  */
 import type { RecordedResource } from "../tools/programRunner";
 import { reveal } from "../tools/programRunner";
@@ -38,6 +42,7 @@ export const EXECUTED_TYPES = {
     // The schema's `ForceNew` inputs (image, region, ssh_keys, user_data, monitoring, droplet_agent,
     // vpc_uuid), by their Pulumi names.
     "digitalocean:index/droplet:Droplet": { replaceOnChanges: ["image", "region", "sshKeys", "userData", "monitoring", "dropletAgent", "vpcUuid"] },
+    "digitalocean:index/loadBalancer:LoadBalancer": { replaceOnChanges: ["region", "vpcUuid", "type", "network", "networkStack"] },
 } as const;
 export type ExecutedType = keyof typeof EXECUTED_TYPES;
 

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     const run = await runProgram(site.stack, {
         config: site.config,
         secretConfig: site.secretConfig,
-        id: (type) => siteId(site, type),
+        id: (type, name) => siteId(site, type, name),
         state: (type, name) => siteState(site, type, name),
         call: (args) => siteCalls(site, args.token, args.inputs),
     });

@@ -120,6 +120,7 @@ export async function registryDigest(site: LocalSite, reference: string, signal:
         method: "HEAD",
         path: `/v2/${repository}/manifests/${tag}`,
         auth: `${site.registry.user}:${site.registry.password}`,
+        ...(site.registry.tls ? { tls: { ca: fs.readFileSync(site.caFile) } } : {}),
         headers: { accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
         deadlineMs: 10_000,
         signal,

@@ -60,11 +60,25 @@ export const REQUIRED_COMMANDS = [
     "cloud-init",
     // PostgreSQL 17 runs from its own root filesystem (./rootfs.ts), entered with chroot.
     "chroot",
+    // The load-balancer rehearsal (./loadBalancer/): the balancer stand-in, and the droplets' namespaces.
+    "haproxy",
+    "nsenter",
 ];
+
+export interface LocalSiteOptions {
+    /**
+     * Where the registry listens. Default REGISTRY_HOST, plain HTTP on the loopback the one droplet shares;
+     * any other address serves HTTPS with the stand-ins' certificate, as DOCR does, for droplets that are
+     * machines of their own (Docker Engine pulls over plain HTTP only from loopback or a registry marked
+     * insecure, docs.docker.com/registry/insecure/).
+     */
+    readonly registryHost?: string;
+}
 
 export class LocalSite {
     public readonly supervisor: Supervisor;
-    public readonly registry = { server: REGISTRY_SERVER, user: "ci", password: "" };
+    /** The registry: `server` as image references name it; `tls` when it serves HTTPS. */
+    public readonly registry: { server: string; user: string; password: string; readonly tls: boolean };
     public readonly database = { password: "", adminPassword: "", name: "", user: "", version: "" };
     public readonly caFile: string;
     /** The root the ACME server issues under this run (PEM), once started. */
@@ -81,8 +95,11 @@ export class LocalSite {
         public readonly dir: string,
         secrets: { registry: string; database: string; admin: string },
         private readonly signal: AbortSignal,
+        options: LocalSiteOptions = {},
     ) {
         this.supervisor = new Supervisor(path.join(dir, "logs"));
+        const registryHost = options.registryHost ?? REGISTRY_HOST;
+        this.registry = { server: `${registryHost}:${REGISTRY_PORT}`, user: "ci", password: "", tls: registryHost !== REGISTRY_HOST };
         this.registry.password = secrets.registry;
         this.database.password = secrets.database;
         this.database.adminPassword = secrets.admin;
@@ -109,7 +126,8 @@ export class LocalSite {
     }
 
     async makeCertificates(): Promise<void> {
-        await makeCertificates(path.join(this.dir, "tls"), ["127.0.0.1", DATABASE_PRIVATE_HOST], this.signal);
+        const registryHost = this.registry.server.split(":")[0];
+        await makeCertificates(path.join(this.dir, "tls"), ["127.0.0.1", DATABASE_PRIVATE_HOST, ...(this.registry.tls ? [registryHost] : [])], this.signal);
     }
 
     /**
@@ -137,9 +155,25 @@ export class LocalSite {
         this.droplet.onBoot();
     }
 
+    /**
+     * The registry, with htpasswd auth as DOCR. Over HTTPS, this machine (the build machine's Docker
+     * Engine starts later) trusts the stand-ins' CA through the system bundle, as machines trust DOCR's
+     * public certificate; this machine's /etc is an overlay (`isolate`), so the bundle of the machine
+     * itself is never changed.
+     */
     async startRegistry(): Promise<void> {
-        const { user, password } = this.registry;
-        await startRegistry(this.supervisor, { dir: path.join(this.dir, "registry"), host: REGISTRY_HOST, port: REGISTRY_PORT, user, password, signal: this.signal });
+        const { user, password, server, tls } = this.registry;
+        const tlsDir = path.join(this.dir, "tls");
+        if (tls) fs.appendFileSync("/etc/ssl/certs/ca-certificates.crt", fs.readFileSync(this.caFile, "utf8"));
+        await startRegistry(this.supervisor, {
+            dir: path.join(this.dir, "registry"),
+            host: server.split(":")[0],
+            port: REGISTRY_PORT,
+            user,
+            password,
+            tls: tls ? { certFile: path.join(tlsDir, "server.crt"), keyFile: path.join(tlsDir, "server.key") } : undefined,
+            signal: this.signal,
+        });
     }
 
     /**
@@ -253,7 +287,7 @@ export class LocalSite {
             buildOnly: true,
             signal: this.signal,
         });
-        await this.builder.docker(["login", "--username", this.registry.user, "--password-stdin", REGISTRY_SERVER], { input: this.registry.password });
+        await this.builder.docker(["login", "--username", this.registry.user, "--password-stdin", this.registry.server], { input: this.registry.password });
     }
 
     /**

@@ -13,27 +13,7 @@
  * PM_REHEARSAL_DATABASE_ROOTFS, one with PostgreSQL 17 for the database; PM_REHEARSAL_CACHE, where the
  * cache lives (default $XDG_CACHE_HOME/projectmeats-rehearsal, else /var/cache/projectmeats-rehearsal).
  */
-import { ENV, inside } from "./inside";
-import { outside } from "./outside";
+import { runEntry } from "./entry";
+import { inside } from "./inside";
 
-const DEFAULT_DEADLINE_MINUTES = 15;
-
-function deadlineMinutes(argv: readonly string[], env: NodeJS.ProcessEnv): number {
-    const flag = argv.indexOf("--deadline-minutes");
-    const text = flag >= 0 ? argv[flag + 1] : env.PM_REHEARSAL_DEADLINE_MINUTES;
-    if (text === undefined || text === "") return DEFAULT_DEADLINE_MINUTES;
-    const minutes = Number(text);
-    if (!Number.isFinite(minutes) || minutes <= 0) throw new Error(`--deadline-minutes must be a positive number of minutes, got ${JSON.stringify(text)}`);
-    return minutes;
-}
-
-// Whoever reads the output may go first (an interrupted `npm run`); the rehearsal must still clean up.
-for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
-
-(process.env[ENV.inside] === "1" ? inside() : outside({ deadlineMinutes: deadlineMinutes(process.argv.slice(2), process.env), mainFile: __filename })).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-        console.error(error.stack ?? error.message);
-        process.exit(1);
-    },
-);
+runEntry({ inside, mainFile: __filename, defaultDeadlineMinutes: 15 });

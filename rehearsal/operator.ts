@@ -41,6 +41,11 @@ export const DROPLET_UPDATES_WITHOUT_EFFECT = ["name", "tags", "backups", "backu
 export interface OperatorHooks {
     /** Called for a droplet's creation (a first one or a replacement): provisions the stand-in from its user data. */
     createDroplet(name: string, inputs: Record<string, unknown>): Promise<void>;
+    /**
+     * Called for a load balancer's creation or update, with the whole of its inputs (the provider sends
+     * the whole request either way); absent, a load balancer cannot be rehearsed.
+     */
+    configureLoadBalancer?(name: string, inputs: Record<string, unknown>): Promise<void>;
     /** Every output line of every command. */
     onLine(line: OutputLine): void;
     /** Where the engine runs the program and the command provider: the folder of Pulumi.yaml's `main`. */
@@ -123,6 +128,10 @@ export class HostOperator implements Operator {
         switch (type) {
             case "digitalocean:index/droplet:Droplet":
                 await this.hooks.createDroplet(name, inputs);
+                return { stdout: "", stderr: "" };
+            case "digitalocean:index/loadBalancer:LoadBalancer":
+                if (!this.hooks.configureLoadBalancer) throw new Error(`${name}: this rehearsal has no load balancer stand-in (npm run rehearse:lb has)`);
+                await this.hooks.configureLoadBalancer(name, inputs);
                 return { stdout: "", stderr: "" };
             case "command:remote:CopyToRemote":
                 await this.copy(name, inputs);

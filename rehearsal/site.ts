@@ -14,6 +14,13 @@ export interface Site {
     readonly secretConfig: Record<string, string>;
     /** The droplet the cloud holds (or creates, when the program replaces it): its id and its address on the local host. */
     readonly droplet: { readonly id: string; readonly address: string };
+    /**
+     * With more than one droplet: each one's id and address by its server key (`backend-1`, the end of
+     * its resource name); a droplet not named here is `droplet`.
+     */
+    readonly droplets?: Readonly<Record<string, { readonly id: string; readonly address: string }>>;
+    /** The address a load balancer gets (its `ip`), when the stack has one. */
+    readonly loadBalancerAddress?: string;
     /** The PostgreSQL stand-in: its address (in its certificate), passwords, and the CA that signed its certificate (PEM). */
     readonly database: { readonly privateHost: string; readonly port: number; readonly password: string; readonly adminPassword: string; readonly caCertificate: string };
     /** The registry: `server` (host:port), `endpoint` (server/name), read credentials as Docker config.json. */
@@ -26,16 +33,26 @@ export interface Site {
     readonly digests: Record<string, string>;
 }
 
+/** The droplet the resource `name` is: the one whose server key ends the name, else the site's one droplet. */
+export function siteDroplet(site: Site, name: string): { readonly id: string; readonly address: string } {
+    const key = Object.keys(site.droplets ?? {}).find((k) => name.endsWith(`-${k}`));
+    return key === undefined ? site.droplet : site.droplets![key];
+}
+
 /** The id DigitalOcean gives a new resource, or undefined to keep the harness's default. */
-export function siteId(site: Site, type: string): string | undefined {
-    return type === "digitalocean:index/droplet:Droplet" ? site.droplet.id : undefined;
+export function siteId(site: Site, type: string, name: string): string | undefined {
+    return type === "digitalocean:index/droplet:Droplet" ? siteDroplet(site, name).id : undefined;
 }
 
 /** Computed outputs of a new resource, or undefined to keep the harness's default. */
 export function siteState(site: Site, type: string, name: string): Record<string, unknown> | undefined {
     switch (type) {
-        case "digitalocean:index/droplet:Droplet":
-            return { ipv4Address: site.droplet.address, ipv4AddressPrivate: site.droplet.address };
+        case "digitalocean:index/droplet:Droplet": {
+            const droplet = siteDroplet(site, name);
+            return { ipv4Address: droplet.address, ipv4AddressPrivate: droplet.address };
+        }
+        case "digitalocean:index/loadBalancer:LoadBalancer":
+            return site.loadBalancerAddress === undefined ? undefined : { ip: site.loadBalancerAddress, status: "active" };
         case "digitalocean:index/databaseCluster:DatabaseCluster":
             return { privateHost: site.database.privateHost, host: site.database.privateHost, port: site.database.port, password: site.database.adminPassword };
         case "digitalocean:index/databaseUser:DatabaseUser":

@@ -38,8 +38,12 @@ function releaseOf(service: Service, body: string): string | undefined {
     }
 }
 
-/** How users reach nginx: over HTTPS, trusting `ca` (edge droplet: TLS ends in nginx), or plain HTTP. */
-export type Edge = { readonly tls?: { readonly ca: string } };
+/**
+ * How users reach the app: over HTTPS, trusting `ca` (edge droplet: TLS ends in nginx; edge
+ * loadBalancer: in the balancer), or plain HTTP; at `address`, where the hostnames' A records point
+ * (default 127.0.0.1, the one droplet of the main rehearsal).
+ */
+export type Edge = { readonly tls?: { readonly ca: string }; readonly address?: string };
 
 /**
  * One request to `service` by its hostname; never rejects: a failure is a response that is not ok.
@@ -50,7 +54,7 @@ export async function request(service: Service, hostnames: Hostnames, options: {
     try {
         const tls = options.port === undefined ? options.edge?.tls : undefined;
         const res = await httpRequest({
-            host: "127.0.0.1",
+            host: options.port === undefined ? (options.edge?.address ?? "127.0.0.1") : "127.0.0.1",
             port: options.port ?? (tls ? DROPLET_HTTPS_PORT : DROPLET_HTTP_PORT),
             path: HEALTH_PATH[service],
             headers: { Host: hostnames[service] },

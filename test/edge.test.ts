@@ -160,10 +160,10 @@ describe.each(STACK_NAMES)("stack %s, edge loadBalancer", (stack) => {
         const backend = named(run(), `release-${env}-edge-health-backend`);
         expect(plain(backend).create).toBe(
             `bash /srv/projectmeats/bin/health-check.sh --url https://${s.backend}/api/v1/health/ --ready-url https://${s.backend}/api/v1/ready/ --json-field status --json-value healthy ` +
-                `--resolve ${s.backend}:443:${balancerOf("backend")} --deadline 30 && echo 'https://${s.backend} (${balancerOf("backend")}) serves backend release ${SHA}'`,
+                `--resolve ${s.backend}:443:${balancerOf("backend")} --deadline 65 && echo 'https://${s.backend} (${balancerOf("backend")}) serves backend release ${SHA}'`,
         );
         expect(plain(named(run(), `release-${env}-edge-health-frontend`)).create).toBe(
-            `bash /srv/projectmeats/bin/health-check.sh --url https://${s.frontend}/ --resolve ${s.frontend}:443:${balancerOf("frontend")} --deadline 30 && ` +
+            `bash /srv/projectmeats/bin/health-check.sh --url https://${s.frontend}/ --resolve ${s.frontend}:443:${balancerOf("frontend")} --deadline 65 && ` +
                 `echo 'https://${s.frontend} (${balancerOf("frontend")}) serves frontend release ${SHA}'`,
         );
         // From the first droplet of the service, over its connection.

@@ -38,6 +38,7 @@ main() {
     need jq jq
     need pebble pebble
     need certbot certbot
+    need haproxy haproxy
     if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then packages+=(postgresql); fi
     if ((${#packages[@]} > 0)); then
         # Installing must not start services (sshd, nginx, dockerd): the tests start their own, in

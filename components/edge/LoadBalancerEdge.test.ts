@@ -29,7 +29,7 @@ async function edge(args: Partial<LoadBalancerEdgeArgs> = {}) {
             const { LoadBalancerEdge } = await import("./LoadBalancerEdge");
             try {
                 const component = new LoadBalancerEdge("edge-uat", { ...ARGS, ...args });
-                return { addresses: await valueOf<Record<string, string>>(component.addresses) };
+                return { addresses: await valueOf<Record<string, string>>(component.addresses), admissionSeconds: component.admissionSeconds };
             } catch (error) {
                 return { resourceError: error instanceof pulumi.ResourceError, message: (error as Error).message };
             }
@@ -80,7 +80,8 @@ test("the firewall admits HTTP from the balancers only, on the environment's dro
     });
     expect(reveal(named(resources, "edge-uat-dns-backend").inputs)).toEqual({ domain: "projectmeats.com", type: "A", name: "api.uat", value: "198.51.100.1", ttl: 300 });
     expect(reveal(named(resources, "edge-uat-dns-frontend").inputs)).toEqual({ domain: "projectmeats.com", type: "A", name: "uat", value: "198.51.100.2", ttl: 300 });
-    expect(value).toEqual({ addresses: { backend: "198.51.100.1", frontend: "198.51.100.2" } });
+    // Three passing checks 10 s apart, the last answered within 5 s (edgeRules.ts balancerAdmissionSeconds).
+    expect(value).toEqual({ addresses: { backend: "198.51.100.1", frontend: "198.51.100.2" }, admissionSeconds: 35 });
 });
 
 test("a custom certificate keeps its key secret; without a domain no record is declared", async () => {

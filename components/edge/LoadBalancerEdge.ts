@@ -2,7 +2,7 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../model/services";
 import { edgeFirewallRules } from "../server/firewallRules";
-import { DNS_TTL_SECONDS, certificateName, dnsRecordName, forwardingRules, loadBalancerHealthcheck } from "./edgeRules";
+import { DNS_TTL_SECONDS, balancerAdmissionSeconds, certificateName, dnsRecordName, forwardingRules, loadBalancerHealthcheck } from "./edgeRules";
 
 /** The load balancers' certificate: issued and renewed by DigitalOcean, or the stack's own. */
 export type LoadBalancerCertificate =
@@ -55,6 +55,8 @@ export class LoadBalancerEdge extends pulumi.ComponentResource {
     public readonly addresses: pulumi.Output<Record<string, string>>;
     /** The balancers by group key. */
     public readonly loadBalancers: Readonly<Record<string, digitalocean.LoadBalancer>>;
+    /** Seconds the slowest balancer may take to send traffic to a droplet that has just become healthy. */
+    public readonly admissionSeconds: number;
 
     constructor(name: string, args: LoadBalancerEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("projectmeats:edge:LoadBalancerEdge", name, {}, opts);
@@ -132,6 +134,7 @@ export class LoadBalancerEdge extends pulumi.ComponentResource {
         }
 
         this.loadBalancers = loadBalancers;
+        this.admissionSeconds = Math.max(...args.groups.map((group) => balancerAdmissionSeconds(loadBalancerHealthcheck(group.healthPath))));
         this.addresses = pulumi.all(args.groups.map((group) => loadBalancers[group.key].ip)).apply((ips) => Object.fromEntries(args.groups.map((group, i) => [group.key, ips[i]])));
         this.registerOutputs({ addresses: this.addresses });
     }

@@ -1,4 +1,4 @@
-import { DNS_TTL_SECONDS, certificateName, dnsRecordName, forwardingRules, loadBalancerHealthcheck } from "./edgeRules";
+import { DNS_TTL_SECONDS, balancerAdmissionSeconds, certificateName, dnsRecordName, forwardingRules, loadBalancerHealthcheck } from "./edgeRules";
 
 test.each<[string, string, string]>([
     ["api.projectmeats.com", "projectmeats.com", "api"],
@@ -58,4 +58,11 @@ test("the health check asks nginx's port 80 for the app's path over HTTP, with e
 
 test("records live five minutes", () => {
     expect(DNS_TTL_SECONDS).toBe(300);
+});
+
+test("balancerAdmissionSeconds: the healthy threshold's checks at the interval, the last one's timeout included", () => {
+    expect(balancerAdmissionSeconds(loadBalancerHealthcheck("/api/v1/health/"))).toBe(35);
+    expect(balancerAdmissionSeconds({ protocol: "http", port: 80, checkIntervalSeconds: 3, responseTimeoutSeconds: 3, healthyThreshold: 2 })).toBe(9);
+    // The provider's defaults where the program sets nothing: every 10 s, 5 s to answer, 5 passes.
+    expect(balancerAdmissionSeconds({ protocol: "http", port: 80 })).toBe(55);
 });

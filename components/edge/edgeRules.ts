@@ -70,3 +70,21 @@ export function loadBalancerHealthcheck(path: string): Healthcheck {
 
 /** The A records of `hostnames` in `domain`, each pointing at `address`. Five minutes: an address that moves is seen soon. */
 export const DNS_TTL_SECONDS = 300;
+
+/**
+ * Seconds a load balancer may take to send traffic to a droplet that has just become healthy. Droplets
+ * join a balancer down and are sent traffic once they pass `healthyThreshold` checks in a row (added
+ * droplets "begin in the DOWN state and remain there until they pass the load balancer's health check",
+ * as DigitalOcean's health check page is quoted at bobcares.com/?p=319043; "Your health check
+ * configuration determines how long it takes for an unhealthy backend to be marked as Healthy",
+ * "How to Troubleshoot Load Balancer Health Check Issues", docs.digitalocean.com); checks come every
+ * `checkIntervalSeconds` and may take `responseTimeoutSeconds`. On the first `up`, the release's check through the balancer
+ * runs moments after the droplets became healthy, so it must wait this long (the load-balancer
+ * rehearsal, `npm run rehearse:lb`, measures the wait).
+ */
+export function balancerAdmissionSeconds(check: Healthcheck): number {
+    const interval = Number(check.checkIntervalSeconds ?? 10);
+    const timeout = Number(check.responseTimeoutSeconds ?? 5);
+    const threshold = Number(check.healthyThreshold ?? 5);
+    return threshold * interval + timeout;
+}

@@ -102,6 +102,7 @@ interface ChainSpec {
     readonly batchSize?: number;
     readonly healthScheme?: "http" | "https";
     readonly edgeAddresses?: Partial<Record<Service, string>>;
+    readonly edgeAdmissionSeconds?: number;
 }
 
 /**
@@ -149,6 +150,7 @@ async function chains(servers: readonly ServerSpec[], specs: readonly ChainSpec[
                         batchSize: spec.batchSize,
                         healthScheme: spec.healthScheme,
                         edgeAddresses: spec.edgeAddresses,
+                        edgeAdmissionSeconds: spec.edgeAdmissionSeconds,
                     });
                     outcomes[spec.name] = (await Promise.all(chain.healthChecks.map((check) => valueOf<string>(check.urn)))).map((urn) => urn.split("::").pop()!);
                 } catch (error) {
@@ -648,7 +650,12 @@ describe("through the load balancers (edge loadBalancer)", () => {
     let balanced: Awaited<ReturnType<typeof chains>>;
     beforeAll(async () => {
         balanced = await chains(SERVERS.slice(0, 3), [
-            { name: "release-lb", servers: ["backend-1", "backend-2", "frontend-1"], edgeAddresses: { backend: "198.51.100.1", frontend: "198.51.100.2" } },
+            {
+                name: "release-lb",
+                servers: ["backend-1", "backend-2", "frontend-1"],
+                edgeAddresses: { backend: "198.51.100.1", frontend: "198.51.100.2" },
+                edgeAdmissionSeconds: 35,
+            },
         ]);
     });
 
@@ -666,7 +673,7 @@ describe("through the load balancers (edge loadBalancer)", () => {
             connection: connection("backend-1"),
             create:
                 "bash /srv/projectmeats/bin/health-check.sh --url https://api.dev.projectmeats.com/api/v1/health/ --ready-url https://api.dev.projectmeats.com/api/v1/ready/ " +
-                "--json-field status --json-value healthy --resolve api.dev.projectmeats.com:443:198.51.100.1 --deadline 30 && " +
+                "--json-field status --json-value healthy --resolve api.dev.projectmeats.com:443:198.51.100.1 --deadline 65 && " +
                 `echo 'https://api.dev.projectmeats.com (198.51.100.1) serves backend release ${SHA}'`,
             triggers: [SHA, DIGESTS.backend, ENV_DIGEST],
             logging: "stdoutAndStderr",

@@ -8,7 +8,7 @@ import type { AppServer } from "../server/AppServers";
 import { contentDigest, renderBackendEnv, renderFrontendConfig, verifiedDatabaseUrl } from "./appFiles";
 import { ReleaseAppArgs, appDbRightsCommand, appDeployCommand, appMigrateCommand, healthContract } from "./appSteps";
 import { inBatches } from "./batches";
-import { HealthScheme, edgeHealthCommand, envFileCommand, healthAndReportCommand, publicFileCommand } from "./commands";
+import { HEALTH_DEADLINE_SECONDS, HealthScheme, edgeHealthCommand, envFileCommand, healthAndReportCommand, publicFileCommand } from "./commands";
 import { HOST_SCRIPTS, remoteScript, scriptAssetPath, scriptDigest } from "./hostFiles";
 
 export type { ReleaseAppArgs } from "./appSteps";
@@ -61,6 +61,12 @@ export interface ReleaseChainArgs {
      * service's release (and the notification). Default none.
      */
     readonly edgeAddresses?: Partial<Readonly<Record<Service, pulumi.Input<string>>>>;
+    /**
+     * Seconds a balancer may take to send traffic to a droplet that has just become healthy
+     * (LoadBalancerEdge `admissionSeconds`): the check through it waits that much longer than a health
+     * step, since on the first `up` it runs while the balancer is still admitting the droplets. Default 0.
+     */
+    readonly edgeAdmissionSeconds?: number;
 }
 
 const CHAIN = { addPreviousOutputInEnv: false } as const;
@@ -223,7 +229,18 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 `${name}-edge-health-${service}`,
                 {
                     connection: servers[0].connection,
-                    create: pulumi.output(address).apply((ip) => edgeHealthCommand(service, args.hostnames[service], healthContract(service, app), ip, args.imageSha)),
+                    create: pulumi
+                        .output(address)
+                        .apply((ip) =>
+                            edgeHealthCommand(
+                                service,
+                                args.hostnames[service],
+                                healthContract(service, app),
+                                ip,
+                                args.imageSha,
+                                HEALTH_DEADLINE_SECONDS + (args.edgeAdmissionSeconds ?? 0),
+                            ),
+                        ),
                     triggers: stepTriggers(service),
                     logging: command.remote.Logging.StdoutAndStderr,
                     ...CHAIN,

@@ -248,6 +248,13 @@ describe("edgeHealthCommand (edge loadBalancer)", () => {
         );
     });
 
+    test("waits as long as it is told: a balancer admits a droplet only after its checks pass", () => {
+        expect(edgeHealthCommand("frontend", "projectmeats.com", { healthPath: "/" }, "198.51.100.7", "3f9c2ab", 65)).toBe(
+            "bash /srv/projectmeats/bin/health-check.sh --url https://projectmeats.com/ --resolve projectmeats.com:443:198.51.100.7 --deadline 65 && " +
+                "echo 'https://projectmeats.com (198.51.100.7) serves frontend release 3f9c2ab'",
+        );
+    });
+
     test("an address that is not an IP address is refused, never rendered", () => {
         expect(() => edgeHealthCommand("frontend", "app.projectmeats.com", { healthPath: "/" }, "lb.example.com; curl evil", "3f9c2ab")).toThrow(
             'a health check\'s address must be an IP address, got "lb.example.com; curl evil"',

@@ -155,7 +155,10 @@ export function deployCommand(args: DeployCommandArgs): string {
 export type HealthScheme = "http" | "https";
 
 /** Checks the service with its public hostname: proves traffic reached the release. */
-export function healthScript(hostname: string, health: HealthContract, scheme: HealthScheme = "http", address = "127.0.0.1"): Command {
+/** Seconds a health step waits for a healthy answer, unless told otherwise. */
+export const HEALTH_DEADLINE_SECONDS = 30;
+
+export function healthScript(hostname: string, health: HealthContract, scheme: HealthScheme = "http", address = "127.0.0.1", deadlineSeconds = HEALTH_DEADLINE_SECONDS): Command {
     if (!/^[0-9A-Fa-f.:]+$/.test(address)) throw new Error(`a health check's address must be an IP address, got ${JSON.stringify(address)}`);
     const origin = scheme === "https" ? `https://${hostname}` : "http://127.0.0.1";
     return [
@@ -167,7 +170,7 @@ export function healthScript(hostname: string, health: HealthContract, scheme: H
         ...(health.healthJson === undefined ? [] : ["--json-field", health.healthJson.field, "--json-value", health.healthJson.value]),
         ...(scheme === "https" ? ["--resolve", `${hostname}:443:${address}`] : ["--host", hostname]),
         "--deadline",
-        "30",
+        String(deadlineSeconds),
     ];
 }
 
@@ -178,10 +181,12 @@ export function healthCommand(hostname: string, health: HealthContract, scheme: 
 /**
  * edge loadBalancer, after a service's last batch: the service through its load balancer over HTTPS
  * with the public hostname, from one of its droplets (the balancer's TLS, certificate and forwarding
- * the way users reach them), then a line saying so.
+ * the way users reach them), then a line saying so. `deadlineSeconds` (default HEALTH_DEADLINE_SECONDS)
+ * must cover the time the balancer takes to admit a droplet on the first `up` (edgeRules.ts
+ * `balancerAdmissionSeconds`).
  */
-export function edgeHealthCommand(service: Service, hostname: string, health: HealthContract, address: string, release: string): string {
-    return render(and(healthScript(hostname, health, "https", address), ["echo", `https://${hostname} (${address}) serves ${service} release ${release}`]));
+export function edgeHealthCommand(service: Service, hostname: string, health: HealthContract, address: string, release: string, deadlineSeconds = HEALTH_DEADLINE_SECONDS): string {
+    return render(and(healthScript(hostname, health, "https", address, deadlineSeconds), ["echo", `https://${hostname} (${address}) serves ${service} release ${release}`]));
 }
 
 /** Where a release's step stands in a rolling release: the droplet, and its batch. */

@@ -29,13 +29,12 @@ import { makeCertificates } from "../../tools/standins/tls";
 import { readStackFile, REHEARSAL_STACK } from "../../tools/stackFiles";
 import { LocalDroplet } from "../droplet";
 import { deploy, plan } from "../engine";
-import { ENV } from "../inside";
 import { REGISTRY_HOST, REGISTRY_PORT, REGISTRY_SERVER } from "../localSite";
 import { HostOperator } from "../operator";
 import { evaluateProgram } from "../program";
-import { EXIT_STATUS, Progress, Stop, stopOnSignalsAndDeadline } from "../progress";
 import { dropletIdentity } from "../rehearsal";
-import { Figures, firstLine, printSummary, round, ScenarioResult, Summary, verdictLine, writeSummary } from "../report";
+import { firstLine, round } from "../report";
+import { ScenarioSession, SelfCheckingScenario } from "../session";
 
 const PEBBLE = { host: "127.0.0.1", port: 14000, managementPort: 15000 };
 const HTTPS_PORT = 443;
@@ -45,44 +44,20 @@ const STEP_DEADLINE_MS = 3 * 60_000;
 const REQUEST_DEADLINE_MS = 5000;
 /** Milliseconds nginx may take to answer over HTTPS once the certificate step reloaded it. */
 const HTTPS_WAIT_MS = 10_000;
-const UNWIND_MS = 10_000;
 const STOP_MS = 60_000;
 
-type Check = (ok: boolean, problem: string) => void;
-
-interface EdgeScenario {
-    readonly number: number;
-    readonly title: string;
-    run(check: Check, figures: Figures): Promise<void>;
-}
-
 export async function insideEdge(): Promise<number> {
-    const dir = process.env[ENV.dir];
-    if (!dir || !fs.existsSync(dir)) throw new Error(`${ENV.dir} must name the run's folder`);
-    const stop = new Stop();
-    const progress = new Progress();
-    stopOnSignalsAndDeadline(stop, Number(process.env[ENV.deadlineAt] ?? Date.now() + 10 * 60_000));
-    let stoppedWhere = "";
-    stop.onRequest((reason) => {
-        stoppedWhere = progress.describe();
-        console.log(`\nedge rehearsal: ${reason === "deadline" ? "the run's deadline passed" : `${reason} received`} in ${stoppedWhere}; stopping everything it started`);
-    });
-    const signal = stop.signal;
+    const session = new ScenarioSession("edge rehearsal", 10);
+    const { dir, signal, progress } = session;
+    const phase = session.phase.bind(session);
     const supervisor = new Supervisor(path.join(dir, "logs"));
     const droplet = new LocalDroplet(dir, supervisor, signal);
     const config = parseStackConfig(REHEARSAL_STACK, readStackFile(REHEARSAL_STACK).config);
     const hostnames = config.hostnames;
     const servers: http.Server[] = [];
-    const setup: Figures = {};
-    const results: ScenarioResult[] = [];
-    let scenarioCount = 0;
     console.log(`edge rehearsal of stack "${REHEARSAL_STACK}" with edge droplet, in ${dir}`);
 
     const work = (async () => {
-        const phase = async (what: string, step: () => Promise<unknown>) => {
-            progress.enter("setup", what);
-            await step();
-        };
         await phase("isolating the network and the filesystem", async () => {
             await run("ip", ["link", "set", "lo", "up"], { deadlineMs: 10_000, signal });
             await droplet.mountFilesystem();
@@ -142,7 +117,7 @@ export async function insideEdge(): Promise<number> {
                 signal,
             });
 
-        const scenarios: EdgeScenario[] = [
+        const scenarios: SelfCheckingScenario[] = [
             {
                 number: 1,
                 title: "the first up of edge droplet: certbot gets the certificate from the ACME server through nginx (HTTP-01), nginx serves it with HSTS",
@@ -273,49 +248,18 @@ export async function insideEdge(): Promise<number> {
                 },
             },
         ];
-        scenarioCount = scenarios.length;
-        for (const scenario of scenarios) {
-            if (signal.aborted) return;
-            console.log(`\n${scenario.number}. ${scenario.title}`);
-            progress.enter(`scenario ${scenario.number}. ${scenario.title}`);
-            const started = Date.now();
-            const problems: string[] = [];
-            const figures: Figures = {};
-            try {
-                await scenario.run((ok, problem) => void (ok || problems.push(problem)), figures);
-            } catch (error) {
-                problems.push(`error: ${(error as Error).stack ?? error}`);
-            }
-            if (signal.aborted) problems.splice(0, problems.length, "stopped before its end");
-            const result = { number: scenario.number, title: scenario.title, passed: problems.length === 0, problems, seconds: (Date.now() - started) / 1000, figures, steps: [] };
-            for (const problem of problems) console.log(`    ✗ ${problem}`);
-            console.log(verdictLine(result));
-            results.push(result);
-        }
+        await session.runScenarios(scenarios);
     })();
 
-    const outcome = await Promise.race([work.then(() => "done" as const), stop.requested.then(() => "stopped" as const)]).catch((error: Error) => {
-        console.error(`edge rehearsal: failed in ${progress.describe()}: ${error.stack ?? error}`);
-        const logs = path.join(dir, "logs");
-        for (const name of fs.existsSync(logs) ? fs.readdirSync(logs) : []) console.error(`--- ${name} (last lines)\n${tail(fs.readFileSync(path.join(logs, name), "utf8"), 15)}`);
-        return "failed" as const;
-    });
-    if (outcome === "stopped") await withDeadline("unwinding", work, UNWIND_MS).catch(() => undefined);
-    progress.enter("stopping", "the stand-ins");
-    for (const server of servers) server.close();
-    await withDeadline(
-        "stopping the stand-ins",
-        (async () => {
+    return session.finish(
+        work,
+        async () => {
+            for (const server of servers) server.close();
             await droplet.removeContainers().catch(() => undefined);
             await supervisor.stopAll();
-        })(),
+        },
         STOP_MS,
-    ).catch((error: Error) => console.error(`edge rehearsal: ${error.message}`));
-    const summary: Summary = { setup, results, stopped: stop.reason ? { reason: stop.reason, where: stoppedWhere } : undefined };
-    printSummary(summary, scenarioCount);
-    writeSummary(process.env[ENV.summary], summary);
-    if (stop.reason) return EXIT_STATUS[stop.reason];
-    return outcome === "done" && scenarioCount > 0 && results.length === scenarioCount && results.every((r) => r.passed) ? 0 : 1;
+    );
 }
 
 /** A service of the app as nginx sees it: answers its name on 127.0.0.1:`port`, keeping connections alive as gunicorn does. */

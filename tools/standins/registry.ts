@@ -13,6 +13,12 @@ export interface RegistryOptions {
     readonly port: number;
     readonly user: string;
     readonly password: string;
+    /**
+     * Serve HTTPS with this certificate, as DOCR does. Docker Engine pulls over plain HTTP only from a
+     * loopback address or a registry it is told is insecure ("Test an insecure registry",
+     * docs.docker.com/registry/insecure/), so a registry other machines reach needs it.
+     */
+    readonly tls?: { readonly certFile: string; readonly keyFile: string };
     readonly signal?: AbortSignal;
 }
 
@@ -37,7 +43,7 @@ export async function startRegistry(supervisor: Supervisor, options: RegistryOpt
             "version: 0.1",
             "log: { level: warn }",
             `storage: { filesystem: { rootdirectory: ${path.join(options.dir, "storage")} }, delete: { enabled: true } }`,
-            `http: { addr: "${options.host}:${options.port}" }`,
+            `http: { addr: "${options.host}:${options.port}"${options.tls ? `, tls: { certificate: ${options.tls.certFile}, key: ${options.tls.keyFile} }` : ""} }`,
             `auth: { htpasswd: { realm: projectmeats-standin, path: ${htpasswd} } }`,
             "",
         ].join("\n"),

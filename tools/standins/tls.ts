@@ -1,4 +1,4 @@
-/** A certificate authority and one server certificate for the stand-ins that speak TLS (PostgreSQL, webhooks). */
+/** A certificate authority and server certificates for the stand-ins that speak TLS (PostgreSQL, webhooks, the registry, a load balancer). */
 import * as fs from "fs";
 import * as path from "path";
 import { run } from "../processes";
@@ -9,19 +9,45 @@ export interface Certificates {
     readonly keyFile: string;
 }
 
+/** What a server certificate is valid for: addresses and host names (its subjectAltName). */
+export interface ServerNames {
+    readonly ips?: readonly string[];
+    readonly dnsNames?: readonly string[];
+}
+
+/** The subjectAltName extension naming `names`, as openssl's `-extfile` takes it. */
+export function subjectAltName(names: ServerNames): string {
+    const entries = [...(names.ips ?? []).map((ip) => `IP:${ip}`), ...(names.dnsNames ?? []).map((name) => `DNS:${name}`)];
+    if (entries.length === 0) throw new Error("a server certificate must name at least one address or host name");
+    return `subjectAltName=${entries.join(",")}\n`;
+}
+
 /** Writes `ca.crt`, `server.crt` and `server.key` into `dir`, the server's valid for `ips` (two days). */
 export async function makeCertificates(dir: string, ips: readonly string[], signal?: AbortSignal): Promise<Certificates> {
     fs.mkdirSync(dir, { recursive: true });
     const at = (file: string) => path.join(dir, file);
+    await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=projectmeats stand-in CA", "-keyout", at("ca.key"), "-out", at("ca.crt")], {
+        deadlineMs: 60_000,
+        signal,
+    });
+    return issueCertificate(dir, "server", { ips }, signal);
+}
+
+/**
+ * Writes `<name>.crt` and `<name>.key` into `dir`, a server certificate for `names` signed by the CA
+ * `makeCertificates` made there (two days).
+ */
+export async function issueCertificate(dir: string, name: string, names: ServerNames, signal?: AbortSignal): Promise<Certificates> {
+    const at = (file: string) => path.join(dir, file);
     const ssl = (...args: string[]) => run("openssl", args, { deadlineMs: 60_000, signal });
-    await ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=projectmeats stand-in CA", "-keyout", at("ca.key"), "-out", at("ca.crt"));
-    fs.writeFileSync(at("ext.cnf"), `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(",")}\n`);
-    await ssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${ips[0]}`, "-keyout", at("server.key"), "-out", at("server.csr"));
+    const subject = names.dnsNames?.[0] ?? names.ips?.[0] ?? "";
+    fs.writeFileSync(at(`${name}.ext`), subjectAltName(names));
+    await ssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${subject}`, "-keyout", at(`${name}.key`), "-out", at(`${name}.csr`));
     await ssl(
         "x509",
         "-req",
         "-in",
-        at("server.csr"),
+        at(`${name}.csr`),
         "-CA",
         at("ca.crt"),
         "-CAkey",
@@ -30,9 +56,9 @@ export async function makeCertificates(dir: string, ips: readonly string[], sign
         "-days",
         "2",
         "-extfile",
-        at("ext.cnf"),
+        at(`${name}.ext`),
         "-out",
-        at("server.crt"),
+        at(`${name}.crt`),
     );
-    return { caFile: at("ca.crt"), certFile: at("server.crt"), keyFile: at("server.key") };
+    return { caFile: at("ca.crt"), certFile: at(`${name}.crt`), keyFile: at(`${name}.key`) };
 }

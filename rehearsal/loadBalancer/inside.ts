@@ -1,0 +1,426 @@
+/**
+ * The load-balancer rehearsal inside its namespaces (started by ../outside.ts, under tini as PID 1): the
+ * `rehearsal` stack as production runs it — `edge: loadBalancer`, two droplets running both services,
+ * released one at a time — with each droplet a machine of its own in its own network and mount
+ * namespaces (./namespacedDroplet.ts, ./dropletAgent.ts) on a VPC bridge, and the load balancer a
+ * stand-in configured from the program's own `digitalocean.LoadBalancer` inputs when the engine creates
+ * it (./balancer.ts, HAProxy). The cloud around them is the main rehearsal's (../localSite.ts): the
+ * registry (over HTTPS, as DOCR, at the VPC's gateway), PostgreSQL 17 as DigitalOcean runs it, and the
+ * images of the rehearsal app built from Debian sid (../images.ts). Every step the program declares runs
+ * with the engine's and the command provider's rules (../engine.ts, ../operator.ts), over SSH.
+ *
+ * Scenarios: the first up, through the balancer over HTTPS and plain HTTP redirected; a rolling release
+ * across the two droplets under steady HTTPS traffic through the balancer with zero failed requests;
+ * a bad image failing on the first droplet, with the second still on the old release and the balancer
+ * still serving.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { releaseTag } from "../../components/release/images";
+import { parseStackConfig } from "../../config/stackConfig";
+import { PROGRAM_DIR } from "../../model/paths";
+import { httpRequest } from "../../tools/http";
+import { run, sleep, withDeadline } from "../../tools/processes";
+import { Haproxy, startHaproxy } from "../../tools/standins/haproxy";
+import { issueCertificate } from "../../tools/standins/tls";
+import type { RecordedResource } from "../../tools/programRunner";
+import { readStackFile, REHEARSAL_STACK } from "../../tools/stackFiles";
+import { Deployment, State, Step, deploy, plan } from "../engine";
+import { buildRelease, importBaseImage, registryDigest } from "../images";
+import { ENV } from "../inside";
+import { DATABASE_PORT, DATABASE_PRIVATE_HOST, LocalSite } from "../localSite";
+import { HostOperator, OutputLine } from "../operator";
+import { evaluateProgram } from "../program";
+import { RELEASES } from "../releases";
+import { Figures, firstLine, round } from "../report";
+import { Check, ScenarioSession, SelfCheckingScenario } from "../session";
+import type { Site } from "../site";
+import { Edge, request, Service, Traffic } from "../traffic";
+import { balancerConfig, backendName, serverName, serverStats } from "./balancer";
+import { NamespacedDroplet, Vpc } from "./namespacedDroplet";
+
+/** The VPC: the stack's range (Pulumi.rehearsal.yaml vpcIpRange 10.120.16.0/20), its gateway this namespace. */
+export const VPC = { bridge: "vpc", gateway: "10.120.16.1", prefix: 20 } as const;
+/** The balancer's public address (TEST-NET-1, RFC 5737), on this namespace's loopback. */
+export const BALANCER_ADDRESS = "192.0.2.10";
+/** The droplets the stack declares, by server key: ids as DigitalOcean's are (numbers), addresses in the VPC. */
+export const DROPLETS: Readonly<Record<string, { readonly id: string; readonly address: string }>> = {
+    "app-1": { id: "500000001", address: "10.120.16.11" },
+    "app-2": { id: "500000002", address: "10.120.16.12" },
+};
+/** On top of Pulumi.rehearsal.yaml: production's edge, and two droplets running both services. */
+export const LOAD_BALANCER_CONFIG: Readonly<Record<string, string>> = {
+    "projectmeats:edge": "loadBalancer",
+    "projectmeats:edgeAcmeServer": "",
+    "projectmeats:dnsDomain": "projectmeats.test",
+    "projectmeats:backendDropletCount": "2",
+    "projectmeats:releaseBatchSize": "1",
+};
+
+const STEP_DEADLINE_MS = 5 * 60_000;
+const REQUEST_DEADLINE_MS = 5000;
+/** Milliseconds the balancer may take to put both droplets in rotation once they serve. */
+const ROTATION_WAIT_MS = 90_000;
+const STOP_MS = 120_000;
+
+export async function insideLoadBalancer(): Promise<number> {
+    const session = new ScenarioSession("load-balancer rehearsal", 20);
+    const { dir, progress, setup } = session;
+    const phase = session.phase.bind(session);
+    const signal = session.signal;
+    const secret = () => crypto.randomBytes(18).toString("hex");
+    const local = new LocalSite(dir, { registry: secret(), database: secret(), admin: secret() }, signal, { registryHost: VPC.gateway });
+    const config = parseStackConfig(REHEARSAL_STACK, { ...readStackFile(REHEARSAL_STACK).config, ...LOAD_BALANCER_CONFIG });
+    const hostnames = config.hostnames;
+    const vpc = new Vpc(VPC.bridge, VPC.gateway, VPC.prefix, signal);
+    const droplets = new Map<string, NamespacedDroplet>();
+    let haproxy: Haproxy | undefined;
+    console.log(`load-balancer rehearsal of stack "${REHEARSAL_STACK}" with edge loadBalancer and ${Object.keys(DROPLETS).length} droplets, in ${dir}`);
+
+    const work = (async () => {
+        await phase("isolating the network and the filesystem", async () => {
+            await local.isolate();
+            await vpc.create();
+            await run("ip", ["addr", "add", `${BALANCER_ADDRESS}/32`, "dev", "lo"], { deadlineMs: 10_000, signal });
+        });
+        await phase("making certificates", () => local.makeCertificates());
+        await phase("starting the registry", () => local.startRegistry());
+        await phase("starting PostgreSQL", () => local.startDatabase(config.database.name, config.database.user, process.env[ENV.databaseRootfs] ?? ""));
+        await phase("starting the build machine's Docker Engine", () => local.startBuilder());
+        await phase("importing the base image", async () => (setup["base image imported (s)"] = round(await importBaseImage(local, process.env[ENV.rootfs] ?? "", signal))));
+        const endpoint = `${local.registry.server}/${config.registry.name}`;
+        const digests: Record<string, string> = {};
+        const { first, second, bad } = RELEASES;
+        await phase("building and pushing the release images", async () => {
+            const started = Date.now();
+            for (const spec of [first, second, bad]) {
+                progress.at(`building and pushing ${spec.sha}`);
+                const refs = await buildRelease(local, endpoint, releaseTag(config.app.imageTagPrefix, spec.sha), spec, signal);
+                for (const ref of Object.values(refs)) digests[ref] = await registryDigest(local, ref, signal);
+            }
+            setup["images built and pushed (s)"] = round((Date.now() - started) / 1000);
+        });
+        const keyFile = path.join(dir, "deploy_key");
+        await phase("making the deploy key", () =>
+            run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "projectmeats-lb-rehearsal", "-f", keyFile], { deadlineMs: 30_000, signal }),
+        );
+        const deployKey = { privateKeyOpenssh: fs.readFileSync(keyFile, "utf8"), publicKeyOpenssh: fs.readFileSync(`${keyFile}.pub`, "utf8") };
+        const ca = fs.readFileSync(local.caFile, "utf8");
+        const tlsDir = path.join(dir, "tls");
+        // What the world gives every droplet: the hostnames' A records point at the balancer (the
+        // program's records in dnsDomain), and the stand-ins' CA is trusted as public CAs are.
+        const world = { hosts: `${BALANCER_ADDRESS} ${hostnames.backend} ${hostnames.frontend}`, trusted: ca };
+
+        let resources: RecordedResource[] = [];
+        const lines: OutputLine[] = [];
+        const balancer = { configuredAt: 0, config: "", adminSocket: path.join(dir, "haproxy", "admin.sock"), stateFile: path.join(dir, "haproxy", "servers.state") };
+        fs.mkdirSync(path.join(dir, "haproxy"), { recursive: true });
+        const operator = new HostOperator({
+            cwd: PROGRAM_DIR,
+            env: { ...process.env, NODE_EXTRA_CA_CERTS: local.caFile },
+            onLine: (line) => lines.push(line),
+            onStep: (description) => progress.at(description),
+            signal,
+            deadlineMs: STEP_DEADLINE_MS,
+            async createDroplet(name, inputs) {
+                const key = Object.keys(DROPLETS).find((k) => name.endsWith(`-${k}`));
+                if (key === undefined) throw new Error(`${name}: the load-balancer rehearsal has droplets ${Object.keys(DROPLETS).join(", ")} only`);
+                if (droplets.has(key)) throw new Error(`${name}: replacing a droplet is rehearsed by npm run rehearse (scenario 9), not here`);
+                const droplet = new NamespacedDroplet(key, DROPLETS[key].id, DROPLETS[key].address, path.join(dir, "droplets", key), local.supervisor, world, signal);
+                droplets.set(key, droplet);
+                console.log(`      ${name}: booting a droplet in namespaces of its own at ${droplet.address}, provisioning it from its user data`);
+                await droplet.boot(vpc);
+                await droplet.provision(String(inputs.userData));
+            },
+            async configureLoadBalancer(name, inputs) {
+                const certificateFiles: Record<string, string> = {};
+                for (const certificate of resources.filter((r) => r.type === "digitalocean:index/certificate:Certificate")) {
+                    const c = certificate.inputs as Record<string, unknown>;
+                    certificateFiles[String(c.name)] = await certificatePem(tlsDir, c, signal);
+                }
+                const dropletAddresses = Object.fromEntries(Object.values(DROPLETS).map((d) => [d.id, d.address]));
+                const text = balancerConfig(name, inputs, {
+                    address: BALANCER_ADDRESS,
+                    dropletAddresses,
+                    certificateFiles,
+                    adminSocket: balancer.adminSocket,
+                    stateFile: balancer.stateFile,
+                });
+                const configFile = path.join(dir, "haproxy", "haproxy.cfg");
+                fs.writeFileSync(configFile, text);
+                const known = haproxy ? await haproxy.command("show servers state") : "";
+                if (!haproxy) {
+                    haproxy = await startHaproxy(local.supervisor, {
+                        configFile,
+                        adminSocket: balancer.adminSocket,
+                        stateFile: balancer.stateFile,
+                        listens: (inputs.forwardingRules as { entryPort: number }[]).map((r) => ({ host: BALANCER_ADDRESS, port: r.entryPort })),
+                        signal,
+                    });
+                } else await haproxy.reload();
+                // Droplets added to a balancer start down and join once they pass its health checks
+                // (./balancer.ts); HAProxy starts a new server up, so it is told.
+                for (const id of (inputs.dropletIds as unknown[]).map(String)) {
+                    if (known.includes(` ${serverName(id)} `)) continue;
+                    for (const port of new Set((inputs.forwardingRules as { targetPort: number }[]).map((r) => r.targetPort)))
+                        await haproxy.command(`set server ${backendName(port)}/${serverName(id)} health down`);
+                }
+                balancer.configuredAt = Date.now();
+                balancer.config = text;
+                console.log(
+                    `      ${name}: the balancer stand-in runs its inputs (${(inputs.forwardingRules as unknown[]).length} forwarding rules, ${(inputs.dropletIds as unknown[]).length} droplets)`,
+                );
+            },
+        });
+
+        let state: State = { resources: {} };
+        const site = (sha: string): Site => ({
+            stack: REHEARSAL_STACK,
+            config: { ...LOAD_BALANCER_CONFIG, "projectmeats:imageSha": sha },
+            secretConfig: {},
+            droplet: DROPLETS["app-1"],
+            droplets: DROPLETS,
+            loadBalancerAddress: BALANCER_ADDRESS,
+            database: {
+                privateHost: DATABASE_PRIVATE_HOST,
+                port: DATABASE_PORT,
+                password: local.database.password,
+                adminPassword: local.database.adminPassword,
+                caCertificate: ca,
+            },
+            registry: {
+                server: local.registry.server,
+                endpoint,
+                dockerConfig: JSON.stringify({ auths: { [local.registry.server]: { auth: Buffer.from(`${local.registry.user}:${local.registry.password}`).toString("base64") } } }),
+            },
+            deployKey,
+            randomSeed: "load-balancer-rehearsal",
+            digests,
+        });
+        const up = async (sha: string): Promise<{ steps: Step[]; deployment: Deployment }> => {
+            progress.at(`evaluating the program at ${sha}`);
+            resources = await evaluateProgram(site(sha), path.join(dir, "site.json"), signal);
+            const steps = plan(resources, state);
+            const changing = steps.filter((s) => s.action !== "same");
+            console.log(`    plan: ${changing.map((s) => `${s.action} ${s.name}`).join("; ")}`);
+            const deployment = await deploy(steps, state, operator);
+            state = deployment.state;
+            console.log(`    up: ${deployment.ok ? "succeeded" : `failed — ${firstLine(deployment.error)}`}`);
+            return { steps, deployment };
+        };
+        const edge: Edge = { tls: { ca }, address: BALANCER_ADDRESS };
+        const traffic = new Traffic(hostnames, edge, signal);
+        const through = (service: Service) => request(service, hostnames, { edge, signal });
+        /** The release each droplet's running containers carry, by service: `app-1 backend 1a2b3c4`. */
+        const running = async () => {
+            const seen: string[] = [];
+            for (const [key, droplet] of [...droplets].sort()) {
+                const out = await droplet.docker("ps", "--filter", "status=running", "--format", '{{.Label "projectmeats.service"}} {{.Label "projectmeats.release"}}');
+                for (const line of out.split("\n").filter(Boolean).sort()) seen.push(`${key} ${line}`);
+            }
+            return seen;
+        };
+        const stats = async () => serverStats(await haproxy!.command("show stat"));
+        const bothUp = async () => {
+            const now = Object.values(await stats());
+            return now.length === Object.keys(DROPLETS).length && now.every((server) => server.status === "UP");
+        };
+        /**
+         * Watches the balancer while a release runs: every status each droplet had (a failed health check
+         * shows as `UP 1/3`, leaving the rotation as `DOWN`), and the requests each one was sent.
+         */
+        const watchRotation = () => {
+            const seen = new Map<string, Set<string>>();
+            let running = true;
+            const loop = (async () => {
+                const before = await stats();
+                while (running && !signal.aborted) {
+                    for (const [server, stat] of Object.entries(await stats())) seen.set(server, (seen.get(server) ?? new Set()).add(stat.status));
+                    await sleep(250, signal).catch(() => undefined);
+                }
+                const after = await stats();
+                return Object.fromEntries(Object.keys(after).map((server) => [server, after[server].sessions - (before[server]?.sessions ?? 0)]));
+            })();
+            return {
+                async stop(check: Check, figures: Figures) {
+                    running = false;
+                    const sent = await withDeadline("stopping the rotation watch", loop, 10_000);
+                    for (const [server, statuses] of [...seen].sort()) {
+                        check(statuses.size === 1 && statuses.has("UP"), `${server} must stay in rotation, healthy, throughout: it was ${[...statuses].join(", ")}`);
+                    }
+                    for (const [server, count] of Object.entries(sent).sort()) {
+                        figures[`requests the balancer sent ${server}`] = count;
+                        check(count > 0, `the balancer must have sent ${server} requests during the release`);
+                    }
+                },
+            };
+        };
+        /**
+         * `up(sha)` under a steady HTTPS stream through the balancer, watching its rotation: the stream's
+         * answers since the up started, and the checks every release under traffic must pass (no failed
+         * request, a stream of more than 200).
+         */
+        const upUnderTraffic = async (sha: string, check: Check, figures: Figures) => {
+            traffic.start();
+            await sleep(1000, signal);
+            const since = Date.now();
+            const rotation = watchRotation();
+            const { deployment } = await up(sha);
+            await sleep(1000, signal);
+            await traffic.stop();
+            await rotation.stop(check, figures);
+            const responses = traffic.since(since);
+            const failed = responses.filter((r) => !r.ok);
+            figures["requests served"] = responses.length - failed.length;
+            figures["requests failed"] = failed.length;
+            check(
+                failed.length === 0,
+                `requests failed: ${failed
+                    .slice(0, 3)
+                    .map((r) => `${r.service}: ${r.detail}`)
+                    .join("; ")}`,
+            );
+            check(responses.length - failed.length > 200, `a steady stream must have run through the release (${responses.length - failed.length} served)`);
+            return { deployment, since, responses };
+        };
+        const stepLine = (suffix: string, pattern: RegExp) => lines.find((l) => l.resource.endsWith(suffix) && pattern.test(l.line));
+
+        const scenarios: SelfCheckingScenario[] = [
+            {
+                number: 1,
+                title: `the first up of edge loadBalancer: two droplets released one after the other with ${first.sha}, the balancer configured from the program's inputs serves both over HTTPS, plain HTTP redirected`,
+                async run(check, figures) {
+                    const started = Date.now();
+                    const { steps, deployment } = await up(first.sha);
+                    figures["up (s)"] = round((Date.now() - started) / 1000);
+                    check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
+                    check(
+                        steps.some((s) => s.type === "digitalocean:index/loadBalancer:LoadBalancer" && s.action === "create"),
+                        "the program must declare a load balancer",
+                    );
+                    for (const expected of ["frontend entry-443", "http-request redirect scheme https code 301", `option httpchk GET ${config.app.healthPath}`]) {
+                        check(balancer.config.includes(expected), `the balancer's configuration must hold "${expected}"`);
+                    }
+                    const batches = ["app-1", "app-2"].map((key, i) =>
+                        stepLine(`-${key}-health-backend`, new RegExp(`serves backend release ${first.sha} \\(batch ${i + 1} of 2\\)`)),
+                    );
+                    check(batches.every(Boolean), "each droplet's health step must say it serves the release, in batch 1 and 2 of 2");
+                    check(
+                        stepLine("-edge-health-backend", new RegExp(`\\(${BALANCER_ADDRESS.replace(/\./g, "\\.")}\\) serves backend release ${first.sha}`)) !== undefined,
+                        "the release must check the backend through the balancer",
+                    );
+                    // The droplets joined the balancer down: the check through it waited for the balancer to admit one.
+                    const waited = /^healthy: .* after ([\d.]+)s \((\d+) attempts\)$/.exec(stepLine("-edge-health-backend", /^healthy: /)?.line ?? "");
+                    if (waited) figures["check through the balancer waited (s)"] = Number(waited[1]);
+                    const seen = await running();
+                    const expected = Object.keys(DROPLETS).flatMap((key) => [`${key} backend ${first.sha}`, `${key} frontend ${first.sha}`]);
+                    check(JSON.stringify(seen) === JSON.stringify(expected), `each droplet must run both services of ${first.sha}: ${seen.join("; ")}`);
+                    const rotation = Date.now();
+                    while (!(await bothUp()) && Date.now() - rotation < ROTATION_WAIT_MS && !signal.aborted) await sleep(500, signal);
+                    check(await bothUp(), "both droplets must be in the balancer's rotation");
+                    figures["balancer created to both droplets in rotation (s)"] = round((Date.now() - balancer.configuredAt) / 1000);
+                    for (const service of ["backend", "frontend"] as const) {
+                        const answer = await through(service);
+                        check(
+                            answer.ok && answer.release === first.sha,
+                            `https://${hostnames[service]}/ through the balancer must serve ${first.sha}, got ${answer.release ?? answer.detail}`,
+                        );
+                    }
+                    for (const service of ["backend", "frontend"] as const) {
+                        const answer = await httpRequest({
+                            host: BALANCER_ADDRESS,
+                            port: 80,
+                            path: "/api/v1/suppliers/?page=2",
+                            headers: { Host: hostnames[service] },
+                            deadlineMs: REQUEST_DEADLINE_MS,
+                            signal,
+                        });
+                        check(
+                            answer.status >= 301 && answer.status <= 308 && answer.headers.location === `https://${hostnames[service]}/api/v1/suppliers/?page=2`,
+                            `http://${hostnames[service]}/… must redirect to the same URL over https, answered ${answer.status} ${answer.headers.location ?? ""}`,
+                        );
+                    }
+                },
+            },
+            {
+                number: 2,
+                title: `a rolling release of ${second.sha} across the two droplets under steady HTTPS traffic through the balancer: one droplet at a time, no failed request`,
+                async run(check, figures) {
+                    const { deployment, since, responses } = await upUnderTraffic(second.sha, check, figures);
+                    check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
+                    const firstHealthy = stepLine("-app-1-health-backend", new RegExp(`serves backend release ${second.sha}`));
+                    const secondStarts = lines.find((l) => l.at >= since && l.resource.endsWith("-app-2-deploy-backend"));
+                    check(
+                        firstHealthy !== undefined && secondStarts !== undefined && firstHealthy.at <= secondStarts.at,
+                        "the second droplet's deploy must start after the first droplet is healthy",
+                    );
+                    const mixed = responses.some((r) => r.release === first.sha) && responses.some((r) => r.release === second.sha);
+                    check(mixed, "the stream must see the old release, then the new one");
+                    const last = responses.filter((r) => r.ok).slice(-4);
+                    check(last.length > 0 && last.every((r) => r.release === second.sha), `the stream must end on ${second.sha}`);
+                    figures["up (s)"] = round(deployment.steps.reduce((n, s) => n + s.seconds, 0));
+                    const seen = await running();
+                    check(
+                        seen.every((l) => l.endsWith(second.sha)),
+                        `every droplet must run ${second.sha}: ${seen.join("; ")}`,
+                    );
+                },
+            },
+            {
+                number: 3,
+                title: `a bad image ${bad.sha} fails on the first droplet: the chain stops, the second droplet keeps ${second.sha}, the balancer keeps serving`,
+                async run(check, figures) {
+                    const { deployment, responses } = await upUnderTraffic(bad.sha, check, figures);
+                    check(!deployment.ok, "up must fail");
+                    const failedStep = deployment.steps.find((s) => s.status === "failed");
+                    check(failedStep?.name.endsWith("-app-1-deploy-backend") === true, `the first droplet's backend deploy must be the step that fails, got ${failedStep?.name}`);
+                    const skipped = deployment.steps.filter((s) => s.status === "skipped").map((s) => s.name);
+                    check(
+                        ["-app-2-deploy-backend", "-app-2-health-backend", "-edge-health-backend", "-notify"].every((suffix) => skipped.some((n) => n.endsWith(suffix))),
+                        `the second droplet's steps and the rest of the chain must not run; skipped: ${skipped.join(", ")}`,
+                    );
+                    const seen = await running();
+                    const expected = Object.keys(DROPLETS).flatMap((key) => [`${key} backend ${second.sha}`, `${key} frontend ${second.sha}`]);
+                    check(JSON.stringify(seen) === JSON.stringify(expected), `both droplets must still run ${second.sha} only: ${seen.join("; ")}`);
+                    check(
+                        responses.every((r) => !r.ok || r.release === second.sha),
+                        `the balancer must serve ${second.sha} only`,
+                    );
+                    figures["failed after (s)"] = round(failedStep?.seconds ?? 0);
+                },
+            },
+        ];
+        await session.runScenarios(scenarios);
+    })();
+
+    return session.finish(
+        work,
+        async () => {
+            for (const droplet of droplets.values()) await droplet.shutdown();
+            await local.stop();
+        },
+        STOP_MS,
+    );
+}
+
+/**
+ * The PEM file (chain, then key) the balancer presents for a `digitalocean.Certificate` with these
+ * inputs: a custom one as given; a Let's Encrypt one issued for its `domains`, as DigitalOcean obtains
+ * it, here by the stand-ins' CA that every droplet and client of the rehearsal trusts.
+ */
+async function certificatePem(dir: string, inputs: Record<string, unknown>, signal: AbortSignal): Promise<string> {
+    const file = path.join(dir, `balancer-${String(inputs.name)}.pem`);
+    if (inputs.type === "custom") {
+        fs.writeFileSync(
+            file,
+            `${String(inputs.leafCertificate).trim()}\n${inputs.certificateChain ? `${String(inputs.certificateChain).trim()}\n` : ""}${String(inputs.privateKey).trim()}\n`,
+            { mode: 0o600 },
+        );
+        return file;
+    }
+    if (inputs.type !== "lets_encrypt" || !Array.isArray(inputs.domains)) throw new Error(`certificate ${String(inputs.name)}: type ${String(inputs.type)} is not rehearsed`);
+    const issued = await issueCertificate(dir, `balancer-${String(inputs.name)}`, { dnsNames: inputs.domains.map(String) }, signal);
+    fs.writeFileSync(file, `${fs.readFileSync(issued.certFile, "utf8").trim()}\n${fs.readFileSync(issued.keyFile, "utf8").trim()}\n`, { mode: 0o600 });
+    return file;
+}
