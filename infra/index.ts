@@ -70,7 +70,8 @@ function deployEdge() {
             groups: servers.groups.map((group) => ({
                 key: group.key,
                 services: group.services,
-                dropletIds: group.servers.map((server) => server.droplet.id),
+                dropletTag: group.tag,
+                dropletCount: group.servers.length,
                 healthPath: groupHealthCheck(group.services, { ...HEALTH_PATHS, backend: config.app.healthPath }).path,
             })),
             hostnames: config.hostnames,

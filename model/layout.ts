@@ -36,6 +36,15 @@ export const FRONTEND_CONFIG_FILE = `${APP_ROOT}/frontend-config.js`;
 export const NGINX_DIR = "/etc/projectmeats/nginx";
 
 /**
+ * edge loadBalancer: where the release says a droplet may enter its balancer's rotation, once every
+ * service it runs is healthy (`IN_ROTATION_FILE`, `set $projectmeats_in_rotation 1;`). Until then the
+ * balancer's health check answers 503 there (components/server/edgeSites.ts). Not a `*.conf` of
+ * NGINX_DIR itself: only the health check's location includes it.
+ */
+export const IN_ROTATION_DIR = `${NGINX_DIR}/in-rotation`;
+export const IN_ROTATION_FILE = `${IN_ROTATION_DIR}/droplet.conf`;
+
+/**
  * Host ports a service's containers publish. A release starts its new container on the port of the
  * range not in use, so old and new run side by side during a swap.
  */

@@ -42,6 +42,11 @@ export interface OperatorHooks {
     /** Called for a droplet's creation (a first one or a replacement): provisions the stand-in from its user data. */
     createDroplet(name: string, inputs: Record<string, unknown>): Promise<void>;
     /**
+     * Called when the engine deletes a droplet (a replaced one, after every other step); absent, the
+     * rehearsal's one machine was already taken over by the new droplet (./droplet.ts `replace`).
+     */
+    deleteDroplet?(name: string, inputs: Record<string, unknown>): Promise<void>;
+    /**
      * Called for a load balancer's creation or update, with the whole of its inputs (the provider sends
      * the whole request either way); absent, a load balancer cannot be rehearsed.
      */
@@ -113,8 +118,11 @@ export class HostOperator implements Operator {
 
     async delete(type: ExecutedType, name: string, inputs: Record<string, unknown>): Promise<void> {
         this.hooks.onStep?.(`delete ${name}`);
-        // The replacement already took the one local machine over (./droplet.ts `replace`).
-        if (type === "digitalocean:index/droplet:Droplet") return;
+        if (type === "digitalocean:index/droplet:Droplet") {
+            // Without the hook, the replacement already took the one local machine over (./droplet.ts `replace`).
+            await this.hooks.deleteDroplet?.(name, inputs);
+            return;
+        }
         if (typeof inputs.delete === "string") await this.run(type, name, inputs, "delete", undefined);
     }
 

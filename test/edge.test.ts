@@ -84,16 +84,28 @@ describe.each(STACK_NAMES)("stack %s, edge loadBalancer", (stack) => {
         expect(ofType(run(), T.certificate).map((c) => [c.name, plain(c)])).toEqual([[`edge-${env}-certificate`, { name: certName, type: "lets_encrypt", domains }]]);
     });
 
+    test("each balancer serves the droplets that carry its group's tag: exactly that group's droplets", () => {
+        for (const lb of ofType(run(), T.lb)) {
+            const tag = String(plain(lb).dropletTag);
+            const carrying = ofType(run(), T.droplet)
+                .filter((droplet) => (plain(droplet).tags as string[]).includes(tag))
+                .map((droplet) => droplet.name);
+            const group = lb.name.slice(`edge-${env}-`.length);
+            expect(carrying).toEqual(s.groups[group].map((server) => `servers-${env}-${server}`));
+        }
+    });
+
     test("one load balancer per server group in the VPC, in front of its droplets: HTTPS by certificate name, HTTP redirected, the app's health path checked", () => {
         const vpc = named(run(), `network-${env}-vpc`).id;
         expect(ofType(run(), T.lb).map((lb) => [lb.name, plain(lb)])).toEqual(
-            Object.entries(s.groups).map(([group, servers]) => [
+            Object.keys(s.groups).map((group) => [
                 `edge-${env}-${group}`,
                 {
                     name: `projectmeats-${env}-${group}`,
                     region: "nyc3",
                     vpcUuid: vpc,
-                    dropletIds: servers.map((server) => Number(named(run(), `servers-${env}-${server}`).id)),
+                    // The group's first service's tag, which its droplets carry and no other droplet does.
+                    dropletTag: `projectmeats-${env}-${group === "frontend" ? "frontend" : "backend"}`,
                     forwardingRules: [
                         { entryPort: 443, entryProtocol: "https", targetPort: 80, targetProtocol: "http", certificateName: certName },
                         { entryPort: 80, entryProtocol: "http", targetPort: 80, targetProtocol: "http" },
@@ -153,7 +165,23 @@ describe.each(STACK_NAMES)("stack %s, edge loadBalancer", (stack) => {
         }
     });
 
-    test("after a service's last batch, one step checks it through its load balancer over HTTPS with the public hostname; the frontends and the notification wait for it", () => {
+    test("each droplet waits, once, for its balancer to admit it before the checks through the balancers", () => {
+        const servers = Object.values(s.groups).flat();
+        expect(
+            ofType(run(), "command:local:Command")
+                .filter((c) => c.name.endsWith("-admitted"))
+                .map((c) => c.name)
+                .sort(),
+        ).toEqual(servers.map((server) => `release-${env}-${server}-admitted`).sort());
+        for (const server of servers) {
+            const admitted = plain(named(run(), `release-${env}-${server}-admitted`));
+            expect(admitted.create).toBe(`sleep 35 && echo 'pm-${env}-${server} has passed the balancer'"'"'s health checks for 35s: in rotation'`);
+            expect(admitted.triggers).toEqual([named(run(), `servers-${env}-${server}`).id]);
+        }
+    });
+
+    test("once every droplet is in the rotation, one step per service checks it through its load balancer over HTTPS with the public hostname; the notification waits for it", () => {
+        const groupOfServer = (server: string) => Object.entries(s.groups).find(([, list]) => list.includes(server))![0];
         const addresses = run().outputs.edgeAddresses as Record<string, string>;
         const balancerOf = (service: string) => addresses[Object.keys(s.groups).find((group) => servicesOf(group).includes(service))!];
         const first = (service: string) => Object.entries(s.groups).find(([group]) => servicesOf(group).includes(service))![1][0];
@@ -176,10 +204,18 @@ describe.each(STACK_NAMES)("stack %s, edge loadBalancer", (stack) => {
                 .filter((d) => d.includes("-health-"))
                 .sort(),
         ).toEqual(backendServers.map((server) => `release-${env}-${server}-health-backend`).sort());
-        for (const server of Object.entries(s.groups)
-            .filter(([group]) => servicesOf(group).includes("frontend"))
-            .flatMap(([, list]) => list)) {
-            expect(dependencies(run(), `release-${env}-${server}-deploy-frontend`)).toContain(backend.name);
+        // After every droplet of its group is in the balancer's rotation, which comes after all of the
+        // droplet's services: so the checks through the balancers come after every rollout.
+        expect(
+            dependencies(run(), backend.name)
+                .filter((d) => d.endsWith("-admitted"))
+                .sort(),
+        ).toEqual(backendServers.map((server) => `release-${env}-${server}-admitted`).sort());
+        for (const server of Object.values(s.groups).flat()) {
+            expect(dependencies(run(), `release-${env}-${server}-in-rotation`)).toEqual(
+                expect.arrayContaining(servicesOf(groupOfServer(server)).map((service) => `release-${env}-${server}-health-${service}`)),
+            );
+            expect(dependencies(run(), `release-${env}-${server}-admitted`)).toContain(`release-${env}-${server}-in-rotation`);
         }
         expect(dependencies(run(), `release-${env}-notify`)).toEqual(expect.arrayContaining([backend.name, `release-${env}-edge-health-frontend`]));
     });
@@ -192,7 +228,9 @@ describe.each(STACK_NAMES)("stack %s, edge loadBalancer", (stack) => {
             const service = group === "frontend" ? "frontend" : "backend";
             expect(sites).toContain(
                 `server {\n    listen 80 default_server;\n    listen [::]:80 default_server;\n    server_name _;\n    location = ${service === "frontend" ? "/" : "/api/v1/health/"} {\n` +
-                    `        allow 127.0.0.1;\n        allow ::1;\n        allow ${s.vpc};\n        deny all;\n        proxy_pass http://projectmeats_${service};\n` +
+                    `        allow 127.0.0.1;\n        allow ::1;\n        allow ${s.vpc};\n        deny all;\n` +
+                    `        set $projectmeats_in_rotation 0;\n        include /etc/projectmeats/nginx/in-rotation/*.conf;\n        if ($projectmeats_in_rotation = 0) {\n            return 503;\n        }\n` +
+                    `        proxy_pass http://projectmeats_${service};\n` +
                     `        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_set_header Host ${service === "frontend" ? s.frontend : s.backend};\n`,
             );
         }

@@ -27,6 +27,8 @@ const HOSTNAMES: Record<string, { backend: string; frontend: string }> = {
 const DJANGO_ENV: Record<string, string> = { dev: "development", uat: "uat", prod: "production" };
 /** Steps that write a file from stdin: no triggers, rewritten when their content changes. */
 const FILE_STEP = /-(env-backend|env-frontend|db-ca)$/;
+/** Steps that run once per droplet (edge loadBalancer): their trigger is the droplet's id. */
+const DROPLET_STEP = /-(in-rotation|admitted)$/;
 
 function byUrn(run: ProgramRun): Map<string, RecordedResource> {
     return new Map(run.resources.map((r) => [r.urn, r]));
@@ -51,8 +53,13 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
         const kinds = new Set(changed.map((name) => named(second, name).type));
         expect([...kinds].sort()).toEqual(["command:local:Command", "command:remote:Command"]);
         // And every step of the chain did change: nothing of the old release is left to run.
-        const chainSteps = second.resources.filter((r) => isInRelease(second, r) && /^command:(remote|local):Command$/.test(r.type) && !FILE_STEP.test(r.name)).map((r) => r.name);
+        const chainSteps = second.resources
+            .filter((r) => isInRelease(second, r) && /^command:(remote|local):Command$/.test(r.type) && !FILE_STEP.test(r.name) && !DROPLET_STEP.test(r.name))
+            .map((r) => r.name);
         expect(changed.sort()).toEqual(chainSteps.sort());
+        // A droplet's entry into its balancer's rotation runs once per droplet, never again for a new SHA.
+        for (const step of second.resources.filter((r) => DROPLET_STEP.test(r.name)))
+            expect({ step: step.name, changed: changed.includes(step.name) }).toEqual({ step: step.name, changed: false });
     });
 
     test("a changed env file (the database password rotated) rewrites it and swaps the backend in again; nothing else of the release runs", async () => {

@@ -13,8 +13,8 @@ const ARGS: LoadBalancerEdgeArgs = {
     vpcId: "vpc-uat",
     dropletTag: "projectmeats-uat",
     groups: [
-        { key: "backend", services: ["backend"], dropletIds: ["101", "102"], healthPath: "/api/v1/health/" },
-        { key: "frontend", services: ["frontend"], dropletIds: ["201"], healthPath: "/" },
+        { key: "backend", services: ["backend"], dropletTag: "projectmeats-uat-backend", dropletCount: 2, healthPath: "/api/v1/health/" },
+        { key: "frontend", services: ["frontend"], dropletTag: "projectmeats-uat-frontend", dropletCount: 1, healthPath: "/" },
     ],
     hostnames: HOSTNAMES,
     certificate: { source: "letsEncrypt" },
@@ -59,7 +59,7 @@ test("each balancer names the certificate, redirects HTTP, checks its group's he
         name: "projectmeats-uat-frontend",
         region: "nyc3",
         vpcUuid: "vpc-uat",
-        dropletIds: [201],
+        dropletTag: "projectmeats-uat-frontend",
         forwardingRules: [
             { entryPort: 443, entryProtocol: "https", targetPort: 80, targetProtocol: "http", certificateName: certificate.name },
             { entryPort: 80, entryProtocol: "http", targetPort: 80, targetProtocol: "http" },
@@ -68,7 +68,9 @@ test("each balancer names the certificate, redirects HTTP, checks its group's he
         healthcheck: { protocol: "http", port: 80, path: "/", checkIntervalSeconds: 10, responseTimeoutSeconds: 5, unhealthyThreshold: 3, healthyThreshold: 3 },
         disableLetsEncryptDnsRecords: true,
     });
-    expect((reveal(named(resources, "edge-uat-backend").inputs) as { dropletIds: number[] }).dropletIds).toEqual([101, 102]);
+    // By tag, not by ids: a replacement droplet joins while the one it replaces still serves.
+    expect((reveal(named(resources, "edge-uat-backend").inputs) as { dropletTag: string; dropletIds?: number[] }).dropletTag).toBe("projectmeats-uat-backend");
+    expect((reveal(named(resources, "edge-uat-backend").inputs) as { dropletIds?: number[] }).dropletIds).toBeUndefined();
 });
 
 test("the firewall admits HTTP from the balancers only, on the environment's droplets; the records point at the balancers", async () => {
@@ -105,7 +107,7 @@ test.each<[string, Partial<LoadBalancerEdgeArgs>, string]>([
     ["no group", { groups: [] }, "`groups` must name at least one group of droplets to balance."],
     [
         "a group without droplets",
-        { groups: [{ key: "backend", services: ["backend"], dropletIds: [], healthPath: "/" }] },
+        { groups: [{ key: "backend", services: ["backend"], dropletTag: "projectmeats-uat-backend", dropletCount: 0, healthPath: "/" }] },
         "`groups` entry backend has no droplets: a load balancer needs at least one.",
     ],
 ])("%s is refused with a ResourceError, before anything is declared", async (_, args, message) => {

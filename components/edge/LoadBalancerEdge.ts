@@ -22,8 +22,19 @@ export interface LoadBalancerGroup {
     /** Stable key in resource names, e.g. `backend`. */
     readonly key: string;
     readonly services: readonly Service[];
-    /** The droplets' IDs (the provider's string IDs). */
-    readonly dropletIds: readonly pulumi.Input<string>[];
+    /**
+     * The tag that exactly this group's droplets carry. The balancer serves every droplet carrying it
+     * ("All Droplets with this tag applied will be assigned to the load balancer. Additional Droplets
+     * will be automatically assigned as they are tagged", API reference, "Create a New Load Balancer",
+     * docs.digitalocean.com/reference/pydo/reference/load_balancers/create/), so a droplet that replaces
+     * another joins it (down until it passes the health check) while the one it replaces still serves,
+     * until the engine deletes that one at the end of the update. By ids, the balancer would be switched
+     * to the new droplets the moment they exist, before any of them runs the app (the load-balancer
+     * rehearsal's scenario 4 measured that).
+     */
+    readonly dropletTag: pulumi.Input<string>;
+    /** How many droplets carry the tag; at least one. */
+    readonly dropletCount: number;
     /** The path the balancer health-checks over HTTP on port 80, e.g. `/api/v1/health/`. */
     readonly healthPath: string;
 }
@@ -63,7 +74,7 @@ export class LoadBalancerEdge extends pulumi.ComponentResource {
 
         if (args.groups.length === 0) throw new pulumi.ResourceError("`groups` must name at least one group of droplets to balance.", this);
         for (const group of args.groups) {
-            if (group.dropletIds.length === 0) throw new pulumi.ResourceError(`\`groups\` entry ${group.key} has no droplets: a load balancer needs at least one.`, this);
+            if (group.dropletCount < 1) throw new pulumi.ResourceError(`\`groups\` entry ${group.key} has no droplets: a load balancer needs at least one.`, this);
         }
         const domains = [...new Set(args.groups.flatMap((group) => group.services.map((service) => args.hostnames[service])))].sort();
 
@@ -95,7 +106,7 @@ export class LoadBalancerEdge extends pulumi.ComponentResource {
                     name: `projectmeats-${args.environmentName}-${group.key}`,
                     region: args.region,
                     vpcUuid: args.vpcId,
-                    dropletIds: group.dropletIds.map((id) => pulumi.output(id).apply(Number)),
+                    dropletTag: group.dropletTag,
                     // By name: the id of a Let's Encrypt certificate changes when DigitalOcean renews it (edgeRules.ts).
                     forwardingRules: forwardingRules(certificate.name),
                     redirectHttpToHttps: true,

@@ -659,13 +659,13 @@ describe("through the load balancers (edge loadBalancer)", () => {
         ]);
     });
 
-    test("after each service's last batch, a step on its first droplet checks it at its balancer over HTTPS; it is exposed with the health checks", () => {
+    test("after every rollout, a step on each service's first droplet checks it at its balancer over HTTPS; it is exposed with the health checks", () => {
         expect(balanced.value).toEqual({
             "release-lb": [
                 "release-lb-backend-1-health-backend",
                 "release-lb-backend-2-health-backend",
-                "release-lb-edge-health-backend",
                 "release-lb-frontend-1-health-frontend",
+                "release-lb-edge-health-backend",
                 "release-lb-edge-health-frontend",
             ],
         });
@@ -681,18 +681,47 @@ describe("through the load balancers (edge loadBalancer)", () => {
         });
     });
 
-    test("it waits for every droplet of its service; the frontends and the notification wait for it", () => {
+    test("each droplet, once every service it runs is healthy, lets its balancer's check pass there, then waits where pulumi up runs for the balancer to admit it: once per droplet id", () => {
+        expect(inputs(balanced, "release-lb-backend-2-in-rotation")).toEqual({
+            connection: connection("backend-2"),
+            create:
+                "mkdir -p /etc/projectmeats/nginx/in-rotation && printf '%s\\n' 'set $projectmeats_in_rotation 1;' > /etc/projectmeats/nginx/in-rotation/droplet.conf && " +
+                "sudo /usr/sbin/nginx -t && sudo /usr/sbin/nginx -s reload && echo 'pm-dev-backend-2 runs every service: its balancer'\"'\"'s health check may pass'",
+            triggers: [named(balanced.resources, "droplet-backend-2").id],
+            logging: "stdoutAndStderr",
+            addPreviousOutputInEnv: false,
+        });
+        expect(dependencies(balanced, "release-lb-backend-2-in-rotation")).toEqual(["droplet-backend-2", "release-lb-backend-2-health-backend"]);
+        expect(inputs(balanced, "release-lb-backend-2-admitted")).toEqual({
+            create: "sleep 35 && echo 'pm-dev-backend-2 has passed the balancer'\"'\"'s health checks for 35s: in rotation'",
+            triggers: [named(balanced.resources, "droplet-backend-2").id],
+            logging: "stdoutAndStderr",
+            addPreviousOutputInEnv: false,
+        });
+        expect(dependencies(balanced, "release-lb-backend-2-admitted")).toEqual(["droplet-backend-2", "release-lb-backend-2-in-rotation"]);
+        expect(dependencies(balanced, "release-lb-frontend-1-admitted")).toEqual(["droplet-frontend-1", "release-lb-frontend-1-in-rotation"]);
+        // Without a balancer, no such step.
+        expect(split.resources.filter((r) => r.name.endsWith("-admitted") || r.name.endsWith("-in-rotation"))).toEqual([]);
+    });
+
+    test("it waits for every droplet of its service to be in the rotation; the notification waits for it", () => {
         expect(dependencies(balanced, "release-lb-edge-health-backend")).toEqual(
             [
                 "droplet-backend-1",
+                "release-lb-backend-1-admitted",
                 "release-lb-backend-1-health-backend",
+                "release-lb-backend-2-admitted",
                 "release-lb-backend-2-health-backend",
                 "release-lb-django-secret-key",
                 "release-lb-superuser-password",
             ].sort(),
         );
-        expect(dependencies(balanced, "release-lb-frontend-1-deploy-frontend")).toContain("release-lb-edge-health-backend");
-        expect(dependencies(balanced, "release-lb-edge-health-frontend")).toEqual(["droplet-frontend-1", "release-lb-frontend-1-health-frontend"]);
+        expect(dependencies(balanced, "release-lb-frontend-1-deploy-frontend")).not.toContain("release-lb-edge-health-backend");
+        expect(dependencies(balanced, "release-lb-edge-health-frontend")).toEqual([
+            "droplet-frontend-1",
+            "release-lb-frontend-1-admitted",
+            "release-lb-frontend-1-health-frontend",
+        ]);
         expect(dependencies(balanced, "release-lb-notify")).toEqual(
             [
                 "release-lb-backend-1-health-backend",

@@ -8,7 +8,16 @@ import type { AppServer } from "../server/AppServers";
 import { contentDigest, renderBackendEnv, renderFrontendConfig, verifiedDatabaseUrl } from "./appFiles";
 import { ReleaseAppArgs, appDbRightsCommand, appDeployCommand, appMigrateCommand, healthContract } from "./appSteps";
 import { inBatches } from "./batches";
-import { HEALTH_DEADLINE_SECONDS, HealthScheme, edgeHealthCommand, envFileCommand, healthAndReportCommand, publicFileCommand } from "./commands";
+import {
+    HEALTH_DEADLINE_SECONDS,
+    HealthScheme,
+    admissionCommand,
+    edgeHealthCommand,
+    inRotationCommand,
+    envFileCommand,
+    healthAndReportCommand,
+    publicFileCommand,
+} from "./commands";
 import { HOST_SCRIPTS, remoteScript, scriptAssetPath, scriptDigest } from "./hostFiles";
 
 export type { ReleaseAppArgs } from "./appSteps";
@@ -181,6 +190,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
             { parent: this, dependsOn: [envFiles.get(first.key)!, rights, ...firstReady] },
         );
 
+        const healthOf = new Map<string, command.remote.Command>();
         const step = (server: AppServer, service: Service, after: pulumi.Resource[], batch: number, batches: number) => {
             const deploy = new command.remote.Command(
                 `${name}-${server.key}-deploy-${service}`,
@@ -196,7 +206,7 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [...after, ...scripts.get(server.key)!] },
             );
             const position = { droplet: serverDropletName(args.environmentName, server.key), release: args.imageSha, batch, batches };
-            return new command.remote.Command(
+            const health = new command.remote.Command(
                 `${name}-${server.key}-health-${service}`,
                 {
                     connection: server.connection,
@@ -207,6 +217,8 @@ export class ReleaseChain extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [deploy] },
             );
+            healthOf.set(`${server.key} ${service}`, health);
+            return health;
         };
 
         // A rolling release: each batch's deploys wait for the previous batch's health checks.
@@ -221,45 +233,82 @@ export class ReleaseChain extends pulumi.ComponentResource {
             });
             return checks;
         };
-        // Through the load balancer, once every droplet of the service is healthy.
-        const throughEdge = (service: Service, servers: readonly AppServer[], checks: command.remote.Command[]) => {
-            const address = args.edgeAddresses?.[service];
-            if (address === undefined) return checks;
-            const edgeCheck = new command.remote.Command(
-                `${name}-edge-health-${service}`,
-                {
-                    connection: servers[0].connection,
-                    create: pulumi
-                        .output(address)
-                        .apply((ip) =>
-                            edgeHealthCommand(
-                                service,
-                                args.hostnames[service],
-                                healthContract(service, app),
-                                ip,
-                                args.imageSha,
-                                HEALTH_DEADLINE_SECONDS + (args.edgeAdmissionSeconds ?? 0),
-                            ),
-                        ),
-                    triggers: stepTriggers(service),
-                    logging: command.remote.Logging.StdoutAndStderr,
-                    ...CHAIN,
-                },
-                { parent: this, dependsOn: checks },
-            );
-            return [...checks, edgeCheck];
+        const backendChecks = rollOut("backend", backends, (server) => [migrate, envFiles.get(server.key)!, caFiles.get(server.key)!]);
+        const frontendChecks = rollOut("frontend", frontends, (server) => [...backendChecks, configFiles.get(server.key)!]);
+
+        // edge loadBalancer. A droplet new to its balancer (the first up, a replacement, one more droplet)
+        // joins it down and is sent traffic once it passes the balancer's health check
+        // `edgeAdmissionSeconds` long (components/edge/edgeRules.ts balancerAdmissionSeconds). Once every
+        // service it runs is healthy, a step lets that check pass there (`-in-rotation`; before, nginx
+        // answers it 503, components/server/edgeSites.ts), so a droplet running two services never gets
+        // traffic for the one not deployed yet. DigitalOcean's API does not report a droplet's health, so
+        // where `pulumi up` runs a step then waits that long (`-admitted`). Both run once per droplet (its
+        // id is their trigger). The checks through the balancers, the notification, and the deletion of a
+        // replaced droplet (the engine does it last) come after: the droplet replaced keeps serving until
+        // the one replacing it is in rotation.
+        const admitted = new Map<string, command.local.Command>();
+        const admission = (server: AppServer) => {
+            if (!admitted.has(server.key)) {
+                const droplet = serverDropletName(args.environmentName, server.key);
+                const inRotation = new command.remote.Command(
+                    `${name}-${server.key}-in-rotation`,
+                    {
+                        connection: server.connection,
+                        create: inRotationCommand(droplet),
+                        triggers: [server.droplet.id],
+                        logging: command.remote.Logging.StdoutAndStderr,
+                        ...CHAIN,
+                    },
+                    { parent: this, dependsOn: server.services.map((service) => healthOf.get(`${server.key} ${service}`)!) },
+                );
+                admitted.set(
+                    server.key,
+                    new command.local.Command(
+                        `${name}-${server.key}-admitted`,
+                        {
+                            create: admissionCommand(droplet, args.edgeAdmissionSeconds ?? 0),
+                            triggers: [server.droplet.id],
+                            logging: command.local.Logging.StdoutAndStderr,
+                            ...CHAIN,
+                        },
+                        { parent: this, dependsOn: [inRotation] },
+                    ),
+                );
+            }
+            return admitted.get(server.key)!;
         };
-        const backendChecks = throughEdge(
-            "backend",
-            backends,
-            rollOut("backend", backends, (server) => [migrate, envFiles.get(server.key)!, caFiles.get(server.key)!]),
-        );
-        const frontendChecks = throughEdge(
-            "frontend",
-            frontends,
-            rollOut("frontend", frontends, (server) => [...backendChecks, configFiles.get(server.key)!]),
-        );
-        this.healthChecks = [...backendChecks, ...frontendChecks];
+        // Through the load balancer, once every droplet of the service is in its rotation.
+        const throughEdge = (service: Service, servers: readonly AppServer[], checks: readonly command.remote.Command[]) => {
+            const address = args.edgeAddresses?.[service];
+            if (address === undefined) return [];
+            const admissions = (args.edgeAdmissionSeconds ?? 0) > 0 ? servers.map((server) => admission(server)) : [];
+            return [
+                new command.remote.Command(
+                    `${name}-edge-health-${service}`,
+                    {
+                        connection: servers[0].connection,
+                        create: pulumi
+                            .output(address)
+                            .apply((ip) =>
+                                edgeHealthCommand(
+                                    service,
+                                    args.hostnames[service],
+                                    healthContract(service, app),
+                                    ip,
+                                    args.imageSha,
+                                    HEALTH_DEADLINE_SECONDS + (args.edgeAdmissionSeconds ?? 0),
+                                ),
+                            ),
+                        triggers: stepTriggers(service),
+                        logging: command.remote.Logging.StdoutAndStderr,
+                        ...CHAIN,
+                    },
+                    { parent: this, dependsOn: [...checks, ...admissions] },
+                ),
+            ];
+        };
+        const edgeChecks = [...throughEdge("backend", backends, backendChecks), ...throughEdge("frontend", frontends, frontendChecks)];
+        this.healthChecks = [...backendChecks, ...frontendChecks, ...edgeChecks];
 
         // Runs where `pulumi up` runs; never fails the release (see host/local/notify.mjs).
         const webhooks = pulumi.secret(

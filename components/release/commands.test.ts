@@ -4,6 +4,8 @@ import {
     dbRightsCommand,
     deployCommand,
     envFileCommand,
+    admissionCommand,
+    inRotationCommand,
     edgeHealthCommand,
     healthAndReportCommand,
     healthCommand,
@@ -236,6 +238,26 @@ describe("healthAndReportCommand", () => {
         ).toBe(
             "bash /srv/projectmeats/bin/health-check.sh --url https://dev.projectmeats.com/ --resolve dev.projectmeats.com:443:127.0.0.1 --deadline 30 && echo 'pm-dev-app-1 serves frontend release 3f9c2ab (batch 1 of 1)'",
         );
+    });
+});
+
+describe("inRotationCommand (edge loadBalancer)", () => {
+    test("writes the file the balancer's health check location includes, then reloads nginx after testing it", () => {
+        expect(inRotationCommand("pm-prod-backend-2")).toBe(
+            "mkdir -p /etc/projectmeats/nginx/in-rotation && printf '%s\\n' 'set $projectmeats_in_rotation 1;' > /etc/projectmeats/nginx/in-rotation/droplet.conf && " +
+                "sudo /usr/sbin/nginx -t && sudo /usr/sbin/nginx -s reload && echo 'pm-prod-backend-2 runs every service: its balancer'\"'\"'s health check may pass'",
+        );
+    });
+});
+
+describe("admissionCommand (edge loadBalancer)", () => {
+    test("waits, then says the droplet is in rotation", () => {
+        expect(admissionCommand("pm-prod-backend-2", 35)).toBe("sleep 35 && echo 'pm-prod-backend-2 has passed the balancer'\"'\"'s health checks for 35s: in rotation'");
+    });
+
+    test("anything but a whole number of seconds of at least 1 is refused", () => {
+        for (const seconds of [0, -5, 2.5, Number.NaN])
+            expect(() => admissionCommand("pm-prod-backend-2", seconds)).toThrow(`an admission wait is a whole number of seconds of at least 1, got ${seconds}`);
     });
 });
 

@@ -1,8 +1,8 @@
 /** The release chain's remote commands, rendered from argument arrays. */
 import type { Service } from "../../model/services";
-import { Command, and, render } from "../shell";
+import { Command, and, render, toFile } from "../shell";
 import { waitForCloudInit, writePrivateFileFromStdin, writePublicFileFromStdin } from "../server/hostCommands";
-import { SERVICE_PORTS } from "../../model/layout";
+import { IN_ROTATION_DIR, IN_ROTATION_FILE, SERVICE_PORTS } from "../../model/layout";
 import { envFilePath, remoteScript } from "./hostFiles";
 
 /** A host file mounted read-only into a container, at `container` (often the same path). */
@@ -187,6 +187,32 @@ export function healthCommand(hostname: string, health: HealthContract, scheme: 
  */
 export function edgeHealthCommand(service: Service, hostname: string, health: HealthContract, address: string, release: string, deadlineSeconds = HEALTH_DEADLINE_SECONDS): string {
     return render(and(healthScript(hostname, health, "https", address, deadlineSeconds), ["echo", `https://${hostname} (${address}) serves ${service} release ${release}`]));
+}
+
+/**
+ * edge loadBalancer, on a droplet once every service it runs is healthy: lets the balancer's health
+ * check pass there (components/server/edgeSites.ts), so the balancer admits the droplet only when it
+ * serves all of them; nginx reloaded gracefully, as the proxy step does.
+ */
+export function inRotationCommand(droplet: string): string {
+    return render(
+        and(
+            ["mkdir", "-p", IN_ROTATION_DIR],
+            toFile(["printf", "%s\\n", "set $projectmeats_in_rotation 1;"], IN_ROTATION_FILE),
+            ["sudo", "/usr/sbin/nginx", "-t"],
+            ["sudo", "/usr/sbin/nginx", "-s", "reload"],
+            ["echo", `${droplet} runs every service: its balancer's health check may pass`],
+        ),
+    );
+}
+
+/**
+ * Where `pulumi up` runs: waits `seconds` for a balancer to admit the droplet `droplet` (named as in the
+ * steps' output), then says so. `seconds` is a whole number of at least 1.
+ */
+export function admissionCommand(droplet: string, seconds: number): string {
+    if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`an admission wait is a whole number of seconds of at least 1, got ${seconds}`);
+    return render(and(["sleep", String(seconds)], ["echo", `${droplet} has passed the balancer's health checks for ${seconds}s: in rotation`]));
 }
 
 /** Where a release's step stands in a rolling release: the droplet, and its batch. */

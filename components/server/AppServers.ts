@@ -73,6 +73,11 @@ export interface AppServerGroup {
     readonly key: "app" | Service;
     readonly services: readonly Service[];
     readonly servers: readonly AppServer[];
+    /**
+     * A tag that exactly this group's droplets carry: its first service's. Each service runs in one
+     * group (checked), so no other droplet carries it.
+     */
+    readonly tag: pulumi.Output<string>;
 }
 
 /** One droplet as the release chain needs it. */
@@ -113,6 +118,8 @@ export class AppServers extends pulumi.ComponentResource {
 
         const sshPort = args.sshPort ?? 22;
         const services = [...new Set(args.groups.flatMap((group) => group.services))].sort();
+        const shared = services.filter((service) => args.groups.filter((group) => group.services.includes(service)).length > 1);
+        if (shared.length > 0) throw new pulumi.ResourceError(`\`groups\`: each service runs in one group, but ${shared.join(", ")} is in more than one.`, this);
         const envTag = new digitalocean.Tag(`${name}-tag-env`, { name: environmentTag(args.environmentName) }, { parent: this });
         const serviceTags = Object.fromEntries(
             services.map((service) => [service, new digitalocean.Tag(`${name}-tag-${service}`, { name: serviceTag(args.environmentName, service) }, { parent: this })]),
@@ -201,7 +208,7 @@ export class AppServers extends pulumi.ComponentResource {
                 );
                 servers.push({ key, services: group.services, droplet, connection, ready: [login, proxy] });
             }
-            groups.push({ key: group.key, services: group.services, servers: servers.slice(first) });
+            groups.push({ key: group.key, services: group.services, servers: servers.slice(first), tag: serviceTags[group.services[0]].name });
         }
 
         const rules = serverFirewallRules({

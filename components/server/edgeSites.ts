@@ -7,7 +7,7 @@
  *   HTTPS servers (`renderTlsSites`) are installed once certbot has the certificate.
  */
 import type { Service } from "../../model/services";
-import { ACME_WEBROOT, certificateFiles } from "../../model/layout";
+import { ACME_WEBROOT, IN_ROTATION_DIR, certificateFiles } from "../../model/layout";
 import { InternalPaths, checkInternalPaths, internalLocations, proxyTo, renderProxySites, upstreamBlock } from "./hostCommands";
 
 /** What the sites depend on in each mode. */
@@ -53,6 +53,15 @@ export function renderSites(services: readonly Service[], hostnames: Readonly<Re
                 `    location = ${path} {`,
                 ...internal.allow.map((source) => `        allow ${source};`),
                 `        deny all;`,
+                // A droplet enters the rotation once every service it runs is healthy: until the release
+                // writes the file, the balancer's check fails here (a glob that matches nothing is no
+                // error: nginx's ngx_conf_include). `set`, the include's `set` and `if` run in order
+                // (ngx_http_rewrite_module).
+                `        set $projectmeats_in_rotation 0;`,
+                `        include ${IN_ROTATION_DIR}/*.conf;`,
+                `        if ($projectmeats_in_rotation = 0) {`,
+                `            return 503;`,
+                `        }`,
                 ...proxyTo(service, FORWARDED_PROTO, hostnames[service]),
                 `    }`,
                 `    location / {`,

@@ -7,7 +7,7 @@ import { IMAGE_REPOSITORIES } from "../../model/services";
 import { readStackFile } from "../../tools/stackFiles";
 import { siteCalls, siteId, siteState, type Site } from "../site";
 import { backendName, balancerConfig, BalancerSite, serverName, serverStats } from "./balancer";
-import { BALANCER_ADDRESS, DROPLETS, LOAD_BALANCER_CONFIG } from "./inside";
+import { BALANCER_ADDRESS, dropletIdentity, dropletsAt, LOAD_BALANCER_CONFIG } from "./inside";
 
 const SITE: BalancerSite = {
     address: "192.0.2.10",
@@ -102,7 +102,7 @@ describe("balancerConfig", () => {
         expect(() => balancerConfig("edge-uat-app", inputs, SITE)).toThrow(
             [
                 "load balancer edge-uat-app: the rehearsal cannot emulate these inputs:",
-                "  dropletTag: the stand-in balances the droplets named by dropletIds only",
+                "  dropletIds and dropletTag: DigitalOcean takes one or the other",
                 "  dropletIds: no droplet 99 in the rehearsal",
                 "  healthcheck: only protocol http with a path is emulated, got tcp without a path",
                 "  forwardingRules[0].targetProtocol https: only http to the droplets is emulated",
@@ -112,6 +112,21 @@ describe("balancerConfig", () => {
                 "  forwardingRules[1].certificateName unknown: no such certificate",
             ].join("\n"),
         );
+    });
+
+    test("with a dropletTag, the droplets that carry the tag now; none yet is a balancer without servers", () => {
+        const byTag = { ...PROGRAM_INPUTS, dropletIds: undefined };
+        const tagged = { ...byTag, dropletTag: "projectmeats-rehearsal-app" };
+        const text = balancerConfig("lb", tagged, { ...SITE, dropletsByTag: { "projectmeats-rehearsal-app": ["12", "11"], other: ["13"] } });
+        expect(text).toContain("    server droplet-11 10.120.16.11:80\n    server droplet-12 10.120.16.12:80\n");
+        expect(text).not.toContain("droplet-13");
+        expect(balancerConfig("lb", tagged, SITE)).toMatch(/default-server check port 80 inter 10s fall 3 rise 3\n$/);
+        expect(() => balancerConfig("lb", byTag, SITE)).toThrow("  dropletIds: no droplet to balance (or a dropletTag)");
+    });
+
+    test("droplets joining the balancer start in maintenance, the others as they are", () => {
+        const text = balancerConfig("lb", PROGRAM_INPUTS, { ...SITE, joining: ["12"] });
+        expect(text).toContain("    server droplet-11 10.120.16.11:80\n    server droplet-12 10.120.16.12:80 disabled\n");
     });
 
     test("names HAProxy's backends and servers by port and droplet id", () => {
@@ -147,8 +162,8 @@ describe("the load-balancer rehearsal's stack", () => {
         stack: REHEARSAL_STACK,
         config: {},
         secretConfig: {},
-        droplet: DROPLETS["app-1"],
-        droplets: DROPLETS,
+        droplet: dropletIdentity("app-1", 1),
+        droplets: dropletsAt({ "app-1": 1, "app-2": 1 }),
         loadBalancerAddress: BALANCER_ADDRESS,
         database: { privateHost: "10.123.0.10", port: 25060, password: "p", adminPassword: "a", caCertificate: "CA" },
         registry: { server: "10.120.16.1:5000", endpoint, dockerConfig: JSON.stringify({ auths: { "10.120.16.1:5000": { auth: Buffer.from("ci:secret").toString("base64") } } }) },
@@ -157,7 +172,7 @@ describe("the load-balancer rehearsal's stack", () => {
         digests: Object.fromEntries(Object.values(IMAGE_REPOSITORIES).map((repository) => [`${endpoint}/${repository}:${tag}`, `sha256:${"0".repeat(64)}`])),
     };
 
-    test("the real program declares one balancer over both droplets, which the stand-in can run", async () => {
+    test("the real program declares one balancer over the droplets carrying its tag, which the stand-in can run", async () => {
         const run = await runProgram(REHEARSAL_STACK, {
             config: { ...LOAD_BALANCER_CONFIG, "projectmeats:imageSha": SHA },
             id: (type, name) => siteId(site, type, name),
@@ -167,25 +182,44 @@ describe("the load-balancer rehearsal's stack", () => {
         expect(run.error).toBeUndefined();
         const droplets = ofType(run, "digitalocean:index/droplet:Droplet");
         expect(droplets.map((d) => [d.name, d.id])).toEqual([
-            ["servers-rehearsal-app-1", "500000001"],
-            ["servers-rehearsal-app-2", "500000002"],
+            ["servers-rehearsal-app-1", "500000011"],
+            ["servers-rehearsal-app-2", "500000012"],
         ]);
         const [lb, ...others] = ofType(run, "digitalocean:index/loadBalancer:LoadBalancer");
         expect(others).toEqual([]);
         const inputs = reveal(lb.inputs) as Record<string, unknown>;
-        expect(inputs.dropletIds).toEqual([500000001, 500000002]);
+        expect(inputs.dropletTag).toBe("projectmeats-rehearsal-backend");
+        expect(droplets.map((d) => (reveal(d.inputs) as { tags: string[] }).tags)).toEqual([
+            ["projectmeats-rehearsal", "projectmeats-rehearsal-backend", "projectmeats-rehearsal-frontend"],
+            ["projectmeats-rehearsal", "projectmeats-rehearsal-backend", "projectmeats-rehearsal-frontend"],
+        ]);
         const [certificate] = ofType(run, "digitalocean:index/certificate:Certificate");
         const name = certificateName("rehearsal", { type: "lets_encrypt", domains: ["api.rehearsal.projectmeats.test", "rehearsal.projectmeats.test"] });
         expect(reveal(certificate.inputs)).toEqual({ name, type: "lets_encrypt", domains: ["api.rehearsal.projectmeats.test", "rehearsal.projectmeats.test"] });
         const text = balancerConfig(lb.name, inputs, {
             ...SITE,
-            dropletAddresses: { "500000001": "10.120.16.11", "500000002": "10.120.16.12" },
+            dropletAddresses: { "500000011": "10.120.16.11", "500000012": "10.120.16.12" },
+            dropletsByTag: { "projectmeats-rehearsal-backend": ["500000011", "500000012"] },
             certificateFiles: { [name]: "/run/tls/balancer.pem" },
         });
-        expect(text).toContain("    server droplet-500000001 10.120.16.11:80\n    server droplet-500000002 10.120.16.12:80\n");
+        expect(text).toContain("    server droplet-500000011 10.120.16.11:80\n    server droplet-500000012 10.120.16.12:80\n");
         // The release checks each service through the balancer's address, as users reach it.
         const edgeHealth = ofType(run, "command:remote:Command").filter((c) => c.name.includes("-edge-health-"));
-        expect(edgeHealth.map((c) => c.name)).toEqual(["release-rehearsal-edge-health-backend", "release-rehearsal-edge-health-frontend"]);
+        expect(edgeHealth.map((c) => c.name).sort()).toEqual(["release-rehearsal-edge-health-backend", "release-rehearsal-edge-health-frontend"]);
         for (const check of edgeHealth) expect(String(reveal(check.inputs.create))).toContain(`:443:${BALANCER_ADDRESS}`);
     }, 60_000);
+});
+
+describe("dropletIdentity", () => {
+    test("each key's generations: a replacement is a new droplet with a new id and address", () => {
+        expect(dropletIdentity("app-1", 1)).toEqual({ id: "500000011", address: "10.120.16.11" });
+        expect(dropletIdentity("app-2", 1)).toEqual({ id: "500000012", address: "10.120.16.12" });
+        expect(dropletIdentity("app-1", 2)).toEqual({ id: "500000021", address: "10.120.16.21" });
+        expect(dropletsAt({ "app-1": 2 })).toEqual({ "app-1": { id: "500000021", address: "10.120.16.21" }, "app-2": { id: "500000012", address: "10.120.16.12" } });
+    });
+
+    test("a key or a generation the rehearsal does not have is refused", () => {
+        expect(() => dropletIdentity("backend-1", 1)).toThrow("the load-balancer rehearsal has droplets app-1, app-2 only, not backend-1");
+        expect(() => dropletIdentity("app-1", 10)).toThrow("a droplet's generation is 1 to 9, got 10");
+    });
 });

@@ -24,6 +24,11 @@
  *   assigned Droplets are unhealthy" ("Load Balancer Support", docs.digitalocean.com): HAProxy's answer
  *   without a server is 503 as well.
  * - Idle connections end after 60 seconds by default (same page): `http_idle_timeout_seconds`.
+ * - The droplets are `droplet_ids`, or every droplet carrying `droplet_tag`: "All Droplets with this tag
+ *   applied will be assigned to the load balancer. Additional Droplets will be automatically assigned as
+ *   they are tagged" (API reference, "Create a New Load Balancer", docs.digitalocean.com/reference/pydo/
+ *   reference/load_balancers/create/). The rehearsal passes the droplets that carry each tag now, and
+ *   configures the stand-in again whenever one is created or deleted.
  * Not documented, so the stand-in does the strict thing: a request whose connection to a droplet fails
  * is not sent to another one (`retries 0`), so a gap in a droplet's service is a failed request here.
  */
@@ -34,6 +39,14 @@ export interface BalancerSite {
     readonly address: string;
     /** Each droplet's private address by its id. */
     readonly dropletAddresses: Readonly<Record<string, string>>;
+    /** The ids of the droplets that carry each tag now. */
+    readonly dropletsByTag?: Readonly<Record<string, readonly string[]>>;
+    /**
+     * Ids of droplets joining the balancer with this configuration: their servers start in maintenance
+     * (`disabled`), so none is sent a request before it is marked down and then enabled, to be admitted
+     * by its health checks as DigitalOcean admits a droplet (HAProxy would start it up).
+     */
+    readonly joining?: readonly string[];
     /** A PEM file (certificate chain, then private key) for each certificate by its name. */
     readonly certificateFiles: Readonly<Record<string, string>>;
     /** HAProxy's runtime API socket. */
@@ -78,13 +91,16 @@ export function balancerConfig(name: string, inputs: Record<string, unknown>, si
     const problems: string[] = [];
     const rules = (Array.isArray(inputs.forwardingRules) ? inputs.forwardingRules : []) as ForwardingRule[];
     if (rules.length === 0) problems.push("forwardingRules: at least one rule is needed");
-    if (inputs.dropletTag !== undefined) problems.push("dropletTag: the stand-in balances the droplets named by dropletIds only");
+    const tagged = typeof inputs.dropletTag === "string" && inputs.dropletTag !== "";
+    if (tagged && Array.isArray(inputs.dropletIds) && inputs.dropletIds.length > 0) problems.push("dropletIds and dropletTag: DigitalOcean takes one or the other");
     if (inputs.enableProxyProtocol === true) problems.push("enableProxyProtocol: not emulated");
     const sticky = inputs.stickySessions as { type?: string } | undefined;
     if (sticky?.type !== undefined && sticky.type !== "none") problems.push(`stickySessions.type ${sticky.type}: not emulated`);
-    const dropletIds = (Array.isArray(inputs.dropletIds) ? inputs.dropletIds : []).map(String);
-    if (dropletIds.length === 0) problems.push("dropletIds: no droplet to balance");
-    for (const id of dropletIds) if (site.dropletAddresses[id] === undefined) problems.push(`dropletIds: no droplet ${id} in the rehearsal`);
+    // With a tag, no droplet carrying it yet is allowed: the balancer answers 503 until one does.
+    const dropletIds = tagged ? [...(site.dropletsByTag?.[String(inputs.dropletTag)] ?? [])] : (Array.isArray(inputs.dropletIds) ? inputs.dropletIds : []).map(String);
+    if (!tagged && dropletIds.length === 0) problems.push("dropletIds: no droplet to balance (or a dropletTag)");
+    const named = (Array.isArray(inputs.dropletIds) ? inputs.dropletIds : []).map(String);
+    for (const id of new Set([...named, ...dropletIds])) if (site.dropletAddresses[id] === undefined) problems.push(`dropletIds: no droplet ${id} in the rehearsal`);
     const check = inputs.healthcheck as Healthcheck | undefined;
     if (check === undefined) problems.push("healthcheck: the stand-in needs one (the program's policy requires it)");
     else if (check.protocol !== "http" || check.path === undefined)
@@ -142,7 +158,7 @@ export function balancerConfig(name: string, inputs: Record<string, unknown>, si
             "    http-check expect status 200-299",
             `    timeout check ${c.responseTimeoutSeconds}s`,
             `    default-server check port ${c.port} inter ${c.checkIntervalSeconds}s fall ${c.unhealthyThreshold} rise ${c.healthyThreshold}`,
-            ...[...dropletIds].sort().map((id) => `    server ${serverName(id)} ${site.dropletAddresses[id]}:${port}`),
+            ...[...dropletIds].sort().map((id) => `    server ${serverName(id)} ${site.dropletAddresses[id]}:${port}${site.joining?.includes(id) ? " disabled" : ""}`),
         );
     }
     return `${lines.join("\n")}\n`;

@@ -12,7 +12,8 @@
  * Scenarios: the first up, through the balancer over HTTPS and plain HTTP redirected; a rolling release
  * across the two droplets under steady HTTPS traffic through the balancer with zero failed requests;
  * a bad image failing on the first droplet, with the second still on the old release and the balancer
- * still serving.
+ * still serving; both droplets replaced (new user data) under steady traffic, the new ones joining the
+ * balancer before the old ones are deleted.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -37,18 +38,32 @@ import { Figures, firstLine, round } from "../report";
 import { Check, ScenarioSession, SelfCheckingScenario } from "../session";
 import type { Site } from "../site";
 import { Edge, request, Service, Traffic } from "../traffic";
-import { balancerConfig, backendName, serverName, serverStats } from "./balancer";
+import { balancerConfig, backendName, ServerStat, serverName, serverStats } from "./balancer";
 import { NamespacedDroplet, Vpc } from "./namespacedDroplet";
 
 /** The VPC: the stack's range (Pulumi.rehearsal.yaml vpcIpRange 10.120.16.0/20), its gateway this namespace. */
 export const VPC = { bridge: "vpc", gateway: "10.120.16.1", prefix: 20 } as const;
 /** The balancer's public address (TEST-NET-1, RFC 5737), on this namespace's loopback. */
 export const BALANCER_ADDRESS = "192.0.2.10";
-/** The droplets the stack declares, by server key: ids as DigitalOcean's are (numbers), addresses in the VPC. */
-export const DROPLETS: Readonly<Record<string, { readonly id: string; readonly address: string }>> = {
-    "app-1": { id: "500000001", address: "10.120.16.11" },
-    "app-2": { id: "500000002", address: "10.120.16.12" },
-};
+/** The droplets the stack declares, by server key (the end of their resource names). */
+export const DROPLET_KEYS = ["app-1", "app-2"] as const;
+
+/**
+ * The droplet the `generation`-th creation of `key` gives (a replacement is a new droplet): an id as
+ * DigitalOcean's are (numbers), an address in the VPC. `app-1` is 500000011 at 10.120.16.11, then
+ * 500000021 at 10.120.16.21.
+ */
+export function dropletIdentity(key: string, generation: number): { readonly id: string; readonly address: string } {
+    const ordinal = DROPLET_KEYS.indexOf(key as (typeof DROPLET_KEYS)[number]) + 1;
+    if (ordinal === 0) throw new Error(`the load-balancer rehearsal has droplets ${DROPLET_KEYS.join(", ")} only, not ${key}`);
+    if (!Number.isInteger(generation) || generation < 1 || generation > 9) throw new Error(`a droplet's generation is 1 to 9, got ${generation}`);
+    return { id: String(500_000_000 + generation * 10 + ordinal), address: `10.120.16.${generation * 10 + ordinal}` };
+}
+
+/** Each key's droplet at these generations. */
+export function dropletsAt(generations: Readonly<Record<string, number>>): Record<string, { readonly id: string; readonly address: string }> {
+    return Object.fromEntries(DROPLET_KEYS.map((key) => [key, dropletIdentity(key, generations[key] ?? 1)]));
+}
 /** On top of Pulumi.rehearsal.yaml: production's edge, and two droplets running both services. */
 export const LOAD_BALANCER_CONFIG: Readonly<Record<string, string>> = {
     "projectmeats:edge": "loadBalancer",
@@ -74,9 +89,23 @@ export async function insideLoadBalancer(): Promise<number> {
     const config = parseStackConfig(REHEARSAL_STACK, { ...readStackFile(REHEARSAL_STACK).config, ...LOAD_BALANCER_CONFIG });
     const hostnames = config.hostnames;
     const vpc = new Vpc(VPC.bridge, VPC.gateway, VPC.prefix, signal);
-    const droplets = new Map<string, NamespacedDroplet>();
+    /** Every droplet booted, replaced ones included until the engine deletes them. */
+    const booted: {
+        readonly key: string;
+        readonly generation: number;
+        readonly droplet: NamespacedDroplet;
+        readonly tags: readonly string[];
+        deleted: boolean;
+        deletedAt?: number;
+    }[] = [];
+    /** The generation of each droplet the engine's state holds, and of the ones the current `up` creates. */
+    const generations: Record<string, number> = Object.fromEntries(DROPLET_KEYS.map((key) => [key, 1]));
+    let creating: Record<string, number> = { ...generations };
+    /** Configuration set on top of LOAD_BALANCER_CONFIG for every later `up`, as `pulumi config set` would. */
+    const configured: Record<string, string> = {};
+    const keyOf = (name: string) => DROPLET_KEYS.find((k) => name.endsWith(`-${k}`));
     let haproxy: Haproxy | undefined;
-    console.log(`load-balancer rehearsal of stack "${REHEARSAL_STACK}" with edge loadBalancer and ${Object.keys(DROPLETS).length} droplets, in ${dir}`);
+    console.log(`load-balancer rehearsal of stack "${REHEARSAL_STACK}" with edge loadBalancer and ${DROPLET_KEYS.length} droplets, in ${dir}`);
 
     const work = (async () => {
         await phase("isolating the network and the filesystem", async () => {
@@ -116,6 +145,60 @@ export async function insideLoadBalancer(): Promise<number> {
         const lines: OutputLine[] = [];
         const balancer = { configuredAt: 0, config: "", adminSocket: path.join(dir, "haproxy", "admin.sock"), stateFile: path.join(dir, "haproxy", "servers.state") };
         fs.mkdirSync(path.join(dir, "haproxy"), { recursive: true });
+        /** The balancer's inputs as the engine last applied them; the stand-in runs them (./balancer.ts). */
+        let lastBalancer: { readonly name: string; readonly inputs: Record<string, unknown> } | undefined;
+        const certificateFiles: Record<string, string> = {};
+        const applyBalancer = async () => {
+            const { name, inputs } = lastBalancer!;
+            for (const certificate of resources.filter((r) => r.type === "digitalocean:index/certificate:Certificate")) {
+                const c = certificate.inputs as Record<string, unknown>;
+                certificateFiles[String(c.name)] ??= await certificatePem(tlsDir, c, signal);
+            }
+            const live = booted.filter((b) => !b.deleted);
+            const dropletsByTag: Record<string, string[]> = {};
+            for (const b of live) for (const tag of b.tags) (dropletsByTag[tag] ??= []).push(b.droplet.id);
+            // Which droplets the balancer holds now (`show servers state` names them); the others join.
+            const known = haproxy ? await haproxy.command("show servers state") : "";
+            const joining = live.map((b) => b.droplet.id).filter((id) => !known.includes(` ${serverName(id)} `));
+            const text = balancerConfig(name, inputs, {
+                address: BALANCER_ADDRESS,
+                dropletAddresses: Object.fromEntries(live.map((b) => [b.droplet.id, b.droplet.address])),
+                dropletsByTag,
+                joining,
+                certificateFiles,
+                adminSocket: balancer.adminSocket,
+                stateFile: balancer.stateFile,
+            });
+            const configFile = path.join(dir, "haproxy", "haproxy.cfg");
+            fs.writeFileSync(configFile, text);
+            if (!haproxy) {
+                haproxy = await startHaproxy(local.supervisor, {
+                    configFile,
+                    adminSocket: balancer.adminSocket,
+                    stateFile: balancer.stateFile,
+                    listens: (inputs.forwardingRules as { entryPort: number }[]).map((r) => ({ host: BALANCER_ADDRESS, port: r.entryPort })),
+                    signal,
+                });
+            } else await haproxy.reload();
+            // Droplets join a balancer down and are admitted once they pass its health checks (./balancer.ts).
+            // Each joining server, in maintenance until now, leaves it marked down, in one runtime API
+            // request: left on its own, `state ready` would make it up (HAProxy's management guide, §9.3).
+            const servers = [...text.matchAll(/^ {4}server (\S+) /gm)].map((m) => m[1]);
+            for (const server of servers.filter((s) => joining.some((id) => serverName(id) === s))) {
+                for (const port of new Set((inputs.forwardingRules as { targetPort: number }[]).map((r) => r.targetPort))) {
+                    const at = `${backendName(port)}/${server}`;
+                    await haproxy.command(`set server ${at} state ready; set server ${at} health down`);
+                }
+            }
+            balancer.config = text;
+            console.log(
+                `      ${name}: the balancer stand-in runs its inputs (${(inputs.forwardingRules as unknown[]).length} forwarding rules, droplets ${servers.join(", ") || "none"})`,
+            );
+        };
+        /** A droplet was created or deleted: a balancer by tag sees it come or go, and none keeps a deleted one. */
+        const membershipChanged = async () => {
+            if (lastBalancer) await applyBalancer();
+        };
         const operator = new HostOperator({
             cwd: PROGRAM_DIR,
             env: { ...process.env, NODE_EXTRA_CA_CERTS: local.caFile },
@@ -124,63 +207,46 @@ export async function insideLoadBalancer(): Promise<number> {
             signal,
             deadlineMs: STEP_DEADLINE_MS,
             async createDroplet(name, inputs) {
-                const key = Object.keys(DROPLETS).find((k) => name.endsWith(`-${k}`));
-                if (key === undefined) throw new Error(`${name}: the load-balancer rehearsal has droplets ${Object.keys(DROPLETS).join(", ")} only`);
-                if (droplets.has(key)) throw new Error(`${name}: replacing a droplet is rehearsed by npm run rehearse (scenario 9), not here`);
-                const droplet = new NamespacedDroplet(key, DROPLETS[key].id, DROPLETS[key].address, path.join(dir, "droplets", key), local.supervisor, world, signal);
-                droplets.set(key, droplet);
-                console.log(`      ${name}: booting a droplet in namespaces of its own at ${droplet.address}, provisioning it from its user data`);
+                const key = keyOf(name);
+                if (key === undefined) throw new Error(`${name}: the load-balancer rehearsal has droplets ${DROPLET_KEYS.join(", ")} only`);
+                const generation = creating[key];
+                if (booted.some((b) => b.key === key && b.generation === generation)) throw new Error(`${name}: droplet ${key} of generation ${generation} exists already`);
+                const { id, address } = dropletIdentity(key, generation);
+                const droplet = new NamespacedDroplet(key, id, address, path.join(dir, "droplets", `${key}-${generation}`), local.supervisor, world, signal);
+                booted.push({ key, generation, droplet, tags: Array.isArray(inputs.tags) ? inputs.tags.map(String) : [], deleted: false });
+                console.log(`      ${name}: booting a droplet in namespaces of its own at ${address}, provisioning it from its user data`);
                 await droplet.boot(vpc);
+                // DigitalOcean tags a droplet as it creates it: a balancer by tag has it (down) from then on.
+                await membershipChanged();
                 await droplet.provision(String(inputs.userData));
+                generations[key] = generation;
+            },
+            async deleteDroplet(name) {
+                // The engine deletes a replaced droplet once everything else is done: the older generations go.
+                const key = keyOf(name);
+                for (const old of booted.filter((b) => b.key === key && b.generation < generations[b.key] && !b.deleted)) {
+                    old.deleted = true;
+                    old.deletedAt = Date.now();
+                    await membershipChanged();
+                    console.log(`      ${name}: deleting the replaced droplet at ${old.droplet.address}`);
+                    await old.droplet.shutdown();
+                }
             },
             async configureLoadBalancer(name, inputs) {
-                const certificateFiles: Record<string, string> = {};
-                for (const certificate of resources.filter((r) => r.type === "digitalocean:index/certificate:Certificate")) {
-                    const c = certificate.inputs as Record<string, unknown>;
-                    certificateFiles[String(c.name)] = await certificatePem(tlsDir, c, signal);
-                }
-                const dropletAddresses = Object.fromEntries(Object.values(DROPLETS).map((d) => [d.id, d.address]));
-                const text = balancerConfig(name, inputs, {
-                    address: BALANCER_ADDRESS,
-                    dropletAddresses,
-                    certificateFiles,
-                    adminSocket: balancer.adminSocket,
-                    stateFile: balancer.stateFile,
-                });
-                const configFile = path.join(dir, "haproxy", "haproxy.cfg");
-                fs.writeFileSync(configFile, text);
-                const known = haproxy ? await haproxy.command("show servers state") : "";
-                if (!haproxy) {
-                    haproxy = await startHaproxy(local.supervisor, {
-                        configFile,
-                        adminSocket: balancer.adminSocket,
-                        stateFile: balancer.stateFile,
-                        listens: (inputs.forwardingRules as { entryPort: number }[]).map((r) => ({ host: BALANCER_ADDRESS, port: r.entryPort })),
-                        signal,
-                    });
-                } else await haproxy.reload();
-                // Droplets added to a balancer start down and join once they pass its health checks
-                // (./balancer.ts); HAProxy starts a new server up, so it is told.
-                for (const id of (inputs.dropletIds as unknown[]).map(String)) {
-                    if (known.includes(` ${serverName(id)} `)) continue;
-                    for (const port of new Set((inputs.forwardingRules as { targetPort: number }[]).map((r) => r.targetPort)))
-                        await haproxy.command(`set server ${backendName(port)}/${serverName(id)} health down`);
-                }
-                balancer.configuredAt = Date.now();
-                balancer.config = text;
-                console.log(
-                    `      ${name}: the balancer stand-in runs its inputs (${(inputs.forwardingRules as unknown[]).length} forwarding rules, ${(inputs.dropletIds as unknown[]).length} droplets)`,
-                );
+                const created = lastBalancer === undefined;
+                lastBalancer = { name, inputs };
+                await applyBalancer();
+                if (created) balancer.configuredAt = Date.now();
             },
         });
 
         let state: State = { resources: {} };
         const site = (sha: string): Site => ({
             stack: REHEARSAL_STACK,
-            config: { ...LOAD_BALANCER_CONFIG, "projectmeats:imageSha": sha },
+            config: { ...LOAD_BALANCER_CONFIG, ...configured, "projectmeats:imageSha": sha },
             secretConfig: {},
-            droplet: DROPLETS["app-1"],
-            droplets: DROPLETS,
+            droplet: dropletIdentity("app-1", 1),
+            droplets: dropletsAt(creating),
             loadBalancerAddress: BALANCER_ADDRESS,
             database: {
                 privateHost: DATABASE_PRIVATE_HOST,
@@ -200,8 +266,17 @@ export async function insideLoadBalancer(): Promise<number> {
         });
         const up = async (sha: string): Promise<{ steps: Step[]; deployment: Deployment }> => {
             progress.at(`evaluating the program at ${sha}`);
+            creating = { ...generations };
             resources = await evaluateProgram(site(sha), path.join(dir, "site.json"), signal);
-            const steps = plan(resources, state);
+            let steps = plan(resources, state);
+            const replaced = steps.filter((s) => s.type === "digitalocean:index/droplet:Droplet" && s.action === "replace").map((s) => keyOf(s.name)!);
+            if (replaced.length > 0) {
+                // The engine creates each new droplet before anything that depends on it, which sees its
+                // new id and address: the program evaluated again with the new droplets'.
+                for (const key of replaced) creating[key] = generations[key] + 1;
+                resources = await evaluateProgram(site(sha), path.join(dir, "site.json"), signal);
+                steps = plan(resources, state);
+            }
             const changing = steps.filter((s) => s.action !== "same");
             console.log(`    plan: ${changing.map((s) => `${s.action} ${s.name}`).join("; ")}`);
             const deployment = await deploy(steps, state, operator);
@@ -215,7 +290,8 @@ export async function insideLoadBalancer(): Promise<number> {
         /** The release each droplet's running containers carry, by service: `app-1 backend 1a2b3c4`. */
         const running = async () => {
             const seen: string[] = [];
-            for (const [key, droplet] of [...droplets].sort()) {
+            const current = booted.filter((b) => !b.deleted && b.generation === generations[b.key]).map((b) => [b.key, b.droplet] as const);
+            for (const [key, droplet] of current.sort()) {
                 const out = await droplet.docker("ps", "--filter", "status=running", "--format", '{{.Label "projectmeats.service"}} {{.Label "projectmeats.release"}}');
                 for (const line of out.split("\n").filter(Boolean).sort()) seen.push(`${key} ${line}`);
             }
@@ -224,19 +300,21 @@ export async function insideLoadBalancer(): Promise<number> {
         const stats = async () => serverStats(await haproxy!.command("show stat"));
         const bothUp = async () => {
             const now = Object.values(await stats());
-            return now.length === Object.keys(DROPLETS).length && now.every((server) => server.status === "UP");
+            return now.length === DROPLET_KEYS.length && now.every((server) => server.status === "UP");
         };
         /**
          * Watches the balancer while a release runs: every status each droplet had (a failed health check
          * shows as `UP 1/3`, leaving the rotation as `DOWN`), and the requests each one was sent.
          */
-        const watchRotation = () => {
+        const watchRotation = (sameDroplets: boolean) => {
             const seen = new Map<string, Set<string>>();
             let running = true;
             const loop = (async () => {
                 const before = await stats();
                 while (running && !signal.aborted) {
-                    for (const [server, stat] of Object.entries(await stats())) seen.set(server, (seen.get(server) ?? new Set()).add(stat.status));
+                    // While the stand-in reloads, its socket may not answer for a moment.
+                    const now = await stats().catch(() => ({}) as Record<string, ServerStat>);
+                    for (const [server, stat] of Object.entries(now)) seen.set(server, (seen.get(server) ?? new Set()).add(stat.status));
                     await sleep(250, signal).catch(() => undefined);
                 }
                 const after = await stats();
@@ -247,7 +325,9 @@ export async function insideLoadBalancer(): Promise<number> {
                     running = false;
                     const sent = await withDeadline("stopping the rotation watch", loop, 10_000);
                     for (const [server, statuses] of [...seen].sort()) {
-                        check(statuses.size === 1 && statuses.has("UP"), `${server} must stay in rotation, healthy, throughout: it was ${[...statuses].join(", ")}`);
+                        if (sameDroplets)
+                            check(statuses.size === 1 && statuses.has("UP"), `${server} must stay in rotation, healthy, throughout: it was ${[...statuses].join(", ")}`);
+                        else figures[`${server} was`] = [...statuses].join(", ");
                     }
                     for (const [server, count] of Object.entries(sent).sort()) {
                         figures[`requests the balancer sent ${server}`] = count;
@@ -261,12 +341,12 @@ export async function insideLoadBalancer(): Promise<number> {
          * answers since the up started, and the checks every release under traffic must pass (no failed
          * request, a stream of more than 200).
          */
-        const upUnderTraffic = async (sha: string, check: Check, figures: Figures) => {
+        const upUnderTraffic = async (sha: string, check: Check, figures: Figures, sameDroplets = true) => {
             traffic.start();
             await sleep(1000, signal);
             const since = Date.now();
-            const rotation = watchRotation();
-            const { deployment } = await up(sha);
+            const rotation = watchRotation(sameDroplets);
+            const { steps, deployment } = await up(sha);
             await sleep(1000, signal);
             await traffic.stop();
             await rotation.stop(check, figures);
@@ -282,7 +362,7 @@ export async function insideLoadBalancer(): Promise<number> {
                     .join("; ")}`,
             );
             check(responses.length - failed.length > 200, `a steady stream must have run through the release (${responses.length - failed.length} served)`);
-            return { deployment, since, responses };
+            return { steps, deployment, since, responses };
         };
         const stepLine = (suffix: string, pattern: RegExp) => lines.find((l) => l.resource.endsWith(suffix) && pattern.test(l.line));
 
@@ -310,11 +390,15 @@ export async function insideLoadBalancer(): Promise<number> {
                         stepLine("-edge-health-backend", new RegExp(`\\(${BALANCER_ADDRESS.replace(/\./g, "\\.")}\\) serves backend release ${first.sha}`)) !== undefined,
                         "the release must check the backend through the balancer",
                     );
+                    for (const key of DROPLET_KEYS) {
+                        check(stepLine(`-${key}-in-rotation`, /runs every service/) !== undefined, `droplet ${key} must let the balancer's check pass once both services run`);
+                        check(stepLine(`-${key}-admitted`, /: in rotation$/) !== undefined, `droplet ${key} must wait for the balancer to admit it`);
+                    }
                     // The droplets joined the balancer down: the check through it waited for the balancer to admit one.
                     const waited = /^healthy: .* after ([\d.]+)s \((\d+) attempts\)$/.exec(stepLine("-edge-health-backend", /^healthy: /)?.line ?? "");
                     if (waited) figures["check through the balancer waited (s)"] = Number(waited[1]);
                     const seen = await running();
-                    const expected = Object.keys(DROPLETS).flatMap((key) => [`${key} backend ${first.sha}`, `${key} frontend ${first.sha}`]);
+                    const expected = DROPLET_KEYS.flatMap((key) => [`${key} backend ${first.sha}`, `${key} frontend ${first.sha}`]);
                     check(JSON.stringify(seen) === JSON.stringify(expected), `each droplet must run both services of ${first.sha}: ${seen.join("; ")}`);
                     const rotation = Date.now();
                     while (!(await bothUp()) && Date.now() - rotation < ROTATION_WAIT_MS && !signal.aborted) await sleep(500, signal);
@@ -381,13 +465,51 @@ export async function insideLoadBalancer(): Promise<number> {
                         `the second droplet's steps and the rest of the chain must not run; skipped: ${skipped.join(", ")}`,
                     );
                     const seen = await running();
-                    const expected = Object.keys(DROPLETS).flatMap((key) => [`${key} backend ${second.sha}`, `${key} frontend ${second.sha}`]);
+                    const expected = DROPLET_KEYS.flatMap((key) => [`${key} backend ${second.sha}`, `${key} frontend ${second.sha}`]);
                     check(JSON.stringify(seen) === JSON.stringify(expected), `both droplets must still run ${second.sha} only: ${seen.join("; ")}`);
                     check(
                         responses.every((r) => !r.ok || r.release === second.sha),
                         `the balancer must serve ${second.sha} only`,
                     );
                     figures["failed after (s)"] = round(failedStep?.seconds ?? 0);
+                },
+            },
+            {
+                number: 4,
+                title: `the droplets replaced behind the balancer (new user data: SSH on another port) under steady HTTPS traffic: the new droplets serve ${second.sha}, the old ones are deleted, no failed request`,
+                async run(check, figures) {
+                    configured["projectmeats:sshPort"] = "2223";
+                    const before = booted.filter((b) => !b.deleted).map((b) => b.droplet.id);
+                    const since = Date.now();
+                    const { steps, deployment } = await upUnderTraffic(second.sha, check, figures, false);
+                    check(deployment.ok, `up failed: ${firstLine(deployment.error)}`);
+                    const replaced = steps.filter((s) => s.type === "digitalocean:index/droplet:Droplet" && s.action === "replace").map((s) => s.name);
+                    check(replaced.length === DROPLET_KEYS.length, `every droplet must be replaced for its user data, replaced: ${replaced.join(", ")}`);
+                    const live = booted.filter((b) => !b.deleted).map((b) => b.droplet.id);
+                    check(
+                        live.length === DROPLET_KEYS.length && live.every((id) => !before.includes(id)),
+                        `only the new droplets may be left: ${live.join(", ")} (before: ${before.join(", ")})`,
+                    );
+                    const seen = await running();
+                    const expected = DROPLET_KEYS.flatMap((key) => [`${key} backend ${second.sha}`, `${key} frontend ${second.sha}`]);
+                    check(JSON.stringify(seen) === JSON.stringify(expected), `the new droplets must run both services of ${second.sha}: ${seen.join("; ")}`);
+                    const servers = Object.keys(await stats()).sort();
+                    check(
+                        JSON.stringify(servers) === JSON.stringify(live.map((id) => `droplet-${id}`).sort()),
+                        `the balancer must hold the new droplets only: ${servers.join(", ")}`,
+                    );
+                    figures["up (s)"] = round(deployment.steps.reduce((n, s) => n + s.seconds, 0));
+                    // The replaced droplets served until the new ones were in rotation: deleted after every admission.
+                    const admittedAt = DROPLET_KEYS.map((key) => lines.find((l) => l.at >= since && l.resource.endsWith(`-${key}-admitted`) && /: in rotation$/.test(l.line))?.at);
+                    const deletedAt = booted.filter((b) => b.deletedAt !== undefined && b.deletedAt >= since).map((b) => b.deletedAt!);
+                    check(
+                        admittedAt.every((t) => t !== undefined),
+                        "each new droplet must wait for the balancer to admit it",
+                    );
+                    check(
+                        deletedAt.length === DROPLET_KEYS.length && admittedAt.every((t) => t !== undefined && deletedAt.every((d) => d > t)),
+                        "the replaced droplets must be deleted only after the new ones are in rotation",
+                    );
                 },
             },
         ];
@@ -397,7 +519,7 @@ export async function insideLoadBalancer(): Promise<number> {
     return session.finish(
         work,
         async () => {
-            for (const droplet of droplets.values()) await droplet.shutdown();
+            for (const { droplet } of booted) await droplet.shutdown();
             await local.stop();
         },
         STOP_MS,
