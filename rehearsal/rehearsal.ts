@@ -14,13 +14,13 @@ import { RecordedResource } from "../tools/programRunner";
 import { REHEARSAL_STACK } from "../tools/stackFiles";
 import { Deployment, State, Step, deploy, plan } from "./engine";
 import { buildRelease, registryDigest, ReleaseSpec } from "./images";
-import { DATABASE_PORT, DATABASE_PRIVATE_HOST, LocalSite, REGISTRY_SERVER } from "./localSite";
+import { DATABASE_PORT, DATABASE_PRIVATE_HOST, LocalSite } from "./localSite";
 import { HostOperator, OutputLine } from "./operator";
 import { evaluateProgram } from "./program";
 import type { Progress } from "./progress";
 import { RELEASES } from "./releases";
 import { Figures, firstLine, round } from "./report";
-import type { Site } from "./site";
+import { dockerConfigJson, type Site } from "./site";
 import { Edge, ReadinessWatch, request, Response, Service, Traffic } from "./traffic";
 
 export type Check = (ok: boolean, problem: string) => void;
@@ -66,7 +66,7 @@ export class Rehearsal {
         private readonly progress: Progress,
         private readonly signal: AbortSignal,
     ) {
-        this.endpoint = `${REGISTRY_SERVER}/${config.registry.name}`;
+        this.endpoint = `${local.registry.server}/${config.registry.name}`;
         this.edge = config.edge.mode === "droplet" ? { tls: { ca: local.acmeRoot } } : {};
         this.traffic = new Traffic(config.hostnames, this.edge, signal);
         this.readiness = new ReadinessWatch(config.hostnames, signal);
@@ -112,9 +112,8 @@ export class Rehearsal {
     }
 
     private siteFor(sha: string, dropletGeneration: number): Site {
-        const dockerConfig = JSON.stringify({
-            auths: { [REGISTRY_SERVER]: { auth: Buffer.from(`${this.local.registry.user}:${this.local.registry.password}`).toString("base64") } },
-        });
+        const { server, user, password } = this.local.registry;
+        const dockerConfig = dockerConfigJson(server, user, password);
         return {
             stack: REHEARSAL_STACK,
             config: { ...this.configured, "projectmeats:imageSha": sha },
@@ -127,7 +126,7 @@ export class Rehearsal {
                 adminPassword: this.local.database.adminPassword,
                 caCertificate: fs.readFileSync(this.local.caFile, "utf8"),
             },
-            registry: { server: REGISTRY_SERVER, endpoint: this.endpoint, dockerConfig },
+            registry: { server, endpoint: this.endpoint, dockerConfig },
             deployKey: this.deployKey,
             randomSeed: this.randomSeed,
             digests: this.digests,

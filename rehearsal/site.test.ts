@@ -1,4 +1,4 @@
-import { siteDroplet, siteId, siteState, type Site } from "./site";
+import { dockerConfigJson, siteDroplet, siteId, siteState, type Site } from "./site";
 
 const SITE = {
     droplet: { id: "400000001", address: "127.0.0.1" },
@@ -20,4 +20,8 @@ test("siteId and siteState answer for each droplet, and give a load balancer its
     expect(siteState(SITE, "digitalocean:index/droplet:Droplet", "servers-rehearsal-app-1")).toEqual({ ipv4Address: "10.120.16.11", ipv4AddressPrivate: "10.120.16.11" });
     expect(siteState(SITE, "digitalocean:index/loadBalancer:LoadBalancer", "edge-rehearsal-app")).toEqual({ ip: "192.0.2.10", status: "active" });
     expect(siteState(ONE, "digitalocean:index/loadBalancer:LoadBalancer", "edge-rehearsal-app")).toBeUndefined();
+});
+
+test("dockerConfigJson: the registry's credentials as Docker's config.json holds them", () => {
+    expect(dockerConfigJson("10.120.16.1:5000", "ci", "secret")).toBe('{"auths":{"10.120.16.1:5000":{"auth":"Y2k6c2VjcmV0"}}}');
 });

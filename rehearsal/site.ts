@@ -33,6 +33,14 @@ export interface Site {
     readonly digests: Record<string, string>;
 }
 
+/**
+ * Docker's config.json granting `user:password` at registry `server`, as DigitalOcean's registry
+ * credentials resource gives it (`auths.<server>.auth`, base64 of `user:password`).
+ */
+export function dockerConfigJson(server: string, user: string, password: string): string {
+    return JSON.stringify({ auths: { [server]: { auth: Buffer.from(`${user}:${password}`).toString("base64") } } });
+}
+
 /** The droplet the resource `name` is: the one whose server key ends the name, else the site's one droplet. */
 export function siteDroplet(site: Site, name: string): { readonly id: string; readonly address: string } {
     const key = Object.keys(site.droplets ?? {}).find((k) => name.endsWith(`-${k}`));

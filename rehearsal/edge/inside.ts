@@ -33,6 +33,7 @@ import { REGISTRY_HOST, REGISTRY_PORT, REGISTRY_SERVER } from "../localSite";
 import { HostOperator } from "../operator";
 import { evaluateProgram } from "../program";
 import { dropletIdentity } from "../rehearsal";
+import { dockerConfigJson } from "../site";
 import { firstLine, round } from "../report";
 import { ScenarioSession, SelfCheckingScenario } from "../session";
 
@@ -139,7 +140,7 @@ export async function insideEdge(): Promise<number> {
                             registry: {
                                 server: REGISTRY_SERVER,
                                 endpoint: `${REGISTRY_SERVER}/${config.registry.name}`,
-                                dockerConfig: JSON.stringify({ auths: { [REGISTRY_SERVER]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString("base64") } } }),
+                                dockerConfig: dockerConfigJson(REGISTRY_SERVER, registry.user, registry.password),
                             },
                             deployKey: { privateKeyOpenssh: fs.readFileSync(keyFile, "utf8"), publicKeyOpenssh: fs.readFileSync(`${keyFile}.pub`, "utf8") },
                             randomSeed: crypto.randomBytes(8).toString("hex"),

@@ -18,8 +18,8 @@
  *   passes (loadbalancer.md, `healthcheck`); success is "an HTTP status code indicating success in the
  *   200–299 range" ("How to Troubleshoot Load Balancer Health Check Issues", docs.digitalocean.com).
  *   Droplets added to a balancer start down until they pass (components/edge/edgeRules.ts
- *   `balancerAdmissionSeconds` has the sources); ./inside.ts marks each new one down, as HAProxy
- *   starts a server up.
+ *   `balancerAdmissionSeconds` has the sources): a joining droplet's server starts in maintenance
+ *   (`joining`), and ./inside.ts then marks it down, since HAProxy would start it up.
  * - "Load balancers return 503 errors when there are either no Droplets assigned to them or all of the
  *   assigned Droplets are unhealthy" ("Load Balancer Support", docs.digitalocean.com): HAProxy's answer
  *   without a server is 503 as well.

@@ -36,7 +36,7 @@ import { evaluateProgram } from "../program";
 import { RELEASES } from "../releases";
 import { Figures, firstLine, round } from "../report";
 import { Check, ScenarioSession, SelfCheckingScenario } from "../session";
-import type { Site } from "../site";
+import { dockerConfigJson, type Site } from "../site";
 import { Edge, request, Service, Traffic } from "../traffic";
 import { balancerConfig, backendName, ServerStat, serverName, serverStats } from "./balancer";
 import { NamespacedDroplet, Vpc } from "./namespacedDroplet";
@@ -258,7 +258,7 @@ export async function insideLoadBalancer(): Promise<number> {
             registry: {
                 server: local.registry.server,
                 endpoint,
-                dockerConfig: JSON.stringify({ auths: { [local.registry.server]: { auth: Buffer.from(`${local.registry.user}:${local.registry.password}`).toString("base64") } } }),
+                dockerConfig: dockerConfigJson(local.registry.server, local.registry.user, local.registry.password),
             },
             deployKey,
             randomSeed: "load-balancer-rehearsal",
